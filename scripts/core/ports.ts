@@ -1,0 +1,180 @@
+/**
+ * The ports the core drives. Adapters (SQLite, Slack, Okta, OPA, AWS, …) implement them; the core only
+ * ever sees these interfaces and the domain types, never a vendor SDK type.
+ */
+import type { AccessRequest, AuditEvent, GrantPreview, Json, MessageRef, NewAuditEvent, Person, RequestStatus } from './types.js';
+
+/** Filters for listing requests; every field narrows the result. */
+export interface RequestFilter {
+  statuses?: readonly RequestStatus[];
+  requester?: string;
+  toolName?: string;
+  /** Requests this person may decide (is in `approvers`). */
+  approver?: string;
+  /** Free text matched against tool name, justification, requester and parameters. */
+  text?: string;
+  createdAfter?: number;
+  createdBefore?: number;
+  /** At most this many, newest first. */
+  limit?: number;
+}
+
+/** What the sweeper must look at: the thresholds it applies at `now`. */
+export interface DueQuery {
+  now: number;
+  /** Pending requests created before this instant have timed out. */
+  pendingCreatedBefore: number;
+  /** Active grants expiring before this instant get the warning DM (if not warned yet). */
+  warnExpiringBefore: number;
+  limit: number;
+}
+
+/**
+ * Where requests and the audit log live. Every write of a request is a compare-and-swap on
+ * `(id, status, version)` and appends its audit events in the same transaction.
+ */
+export interface RequestStore {
+  /** Inserts a new request with its first audit events, atomically. */
+  create(request: AccessRequest, events: NewAuditEvent[]): Promise<void>;
+  /** The request with this id, or undefined. */
+  get(id: string): Promise<AccessRequest | undefined>;
+  /**
+   * Replaces the stored request with `next` (whose version must be `expected.version + 1`) only if the
+   * stored row still has `expected.status` and `expected.version`; appends `events` in the same
+   * transaction. Returns false, writing nothing, when another writer got there first.
+   */
+  update(expected: Pick<AccessRequest, 'id' | 'status' | 'version'>, next: AccessRequest, events: NewAuditEvent[]): Promise<boolean>;
+  /** Requests matching the filter, newest first. */
+  list(filter: RequestFilter): Promise<AccessRequest[]>;
+  /** Requests the sweeper must act on at `query.now`: expired, ending and due for retry, timed out, due a warning. */
+  due(query: DueQuery): Promise<AccessRequest[]>;
+  /** The earliest future instant at which `due` would return something, given the same thresholds. */
+  nextDueAt(query: Omit<DueQuery, 'limit'> & { warnBeforeMs: number; approvalTimeoutMs: number }): Promise<number | undefined>;
+  /** Appends audit events that belong to no request write (a refused approval, a config load). */
+  appendAudit(events: NewAuditEvent[]): Promise<void>;
+  /** Audit events in order, optionally only one request's. */
+  auditEvents(options?: { requestId?: string }): Promise<AuditEvent[]>;
+  /** A cached string value, if present and not expired at `now`. */
+  cacheGet(key: string, now: number): Promise<string | undefined>;
+  /** Stores a cached value until `expiresAt`. */
+  cachePut(key: string, value: string, expiresAt: number): Promise<void>;
+  /** Releases the connection. */
+  close(): Promise<void>;
+}
+
+/** Who people are and which groups they are in (config lists, Okta, …). */
+export interface Directory {
+  /** Looks a person up by email; undefined when the directory does not know them. */
+  findPerson(email: string): Promise<Person | undefined>;
+  /**
+   * Every member of the group, ACTIVE or not (callers filter on `active`). Throws an UpstreamError with
+   * code `directory.group_not_found` naming the group when it does not exist.
+   */
+  groupMembers(group: string): Promise<Person[]>;
+  /** Whether the person is ACTIVE and a member of the group now (at most a few minutes stale). */
+  isActiveMember(email: string, group: string): Promise<boolean>;
+}
+
+/** One knowledge document that matched a request, with the groups that own its subject. */
+export interface KnowledgeMatch {
+  document: string;
+  title: string;
+  score: number;
+  groups: string[];
+  tools: string[];
+}
+
+/** Retrieval over the organisation's knowledge documents. */
+export interface KnowledgeIndex {
+  /** The best matches for the query text, best first. */
+  search(query: string, limit: number): Promise<KnowledgeMatch[]>;
+}
+
+/** The moments the requester hears about. */
+export type RequesterNotice =
+  | 'approved'
+  | 'rejected'
+  | 'expiring'
+  | 'expired'
+  | 'revoked'
+  | 'failed'
+  | 'timed_out'
+  | 'not_posted';
+
+/** Sends and updates the messages people see (the approvers' channel, the requester's DMs). */
+export interface Notifier {
+  /** Posts the approval request with Approve / Reject buttons to the approvers' channel. */
+  postApprovalRequest(request: AccessRequest): Promise<MessageRef>;
+  /** Rewrites the approvers' message to show the request's current state; decided requests get no buttons. */
+  updateApprovalRequest(ref: MessageRef, request: AccessRequest): Promise<void>;
+  /** Sends the requester a direct message about their request. */
+  notifyRequester(request: AccessRequest, notice: RequesterNotice): Promise<void>;
+  /** Alerts the approvers' channel that something needs a person (revocation keeps failing). */
+  alertApprovers(request: AccessRequest, text: string): Promise<void>;
+}
+
+/** A time-bound allow for a Kubiya tool run. */
+export interface EnforcerGrant {
+  grantId: string;
+  requestId: string;
+  userEmail: string;
+  toolName: string;
+  parameters: Record<string, Json>;
+  /** Epoch milliseconds after which the allow must no longer hold, even if `remove` never comes. */
+  expiresAt: number;
+  /** The approver, for Enforcers that record who approved. */
+  approvedBy: string;
+  /** The Enforcer's own request id, when the request began as an Enforcer denial. */
+  enforcerRequestId?: string;
+}
+
+/** The Kubiya Enforcer (or an OPA-based one): where tool-run allows are written. */
+export interface Enforcer {
+  readonly kind: string;
+  /** Writes the time-bound allow. Writing the same grant again is success. */
+  allow(grant: EnforcerGrant): Promise<void>;
+  /** Removes the allow. Removing one that is not there is success. */
+  remove(grant: EnforcerGrant): Promise<void>;
+}
+
+/** Everything a provider needs to grant or revoke one request's access. Keyed by `grantId`. */
+export interface GrantContext {
+  grantId: string;
+  requestId: string;
+  /** The person receiving access. */
+  userEmail: string;
+  toolName: string;
+  params: Record<string, Json>;
+  expiresAt: number;
+  approvedBy: string;
+  /** The catalog entry's provider settings (account, policy name, buckets, …). */
+  settings: Record<string, Json>;
+}
+
+/**
+ * Grants and revokes access at one kind of target. `grant` and `revoke` are idempotent and keyed by the
+ * grant id; every resource created is tagged or named with it. Optional capabilities are detected when present.
+ */
+export interface AccessProvider {
+  readonly name: string;
+  /** Grants the access. A grant that fails halfway undoes what it did before throwing. */
+  grant(ctx: GrantContext): Promise<void>;
+  /** Removes the access. Revoking what is already gone is success. */
+  revoke(ctx: GrantContext): Promise<void>;
+  /** Renders what approval will grant, before approval. */
+  describe?(ctx: GrantContext): Promise<GrantPreview>;
+  /** Checks, before anything is stored, that the grant can be made (the person maps to a principal, …). */
+  validate?(ctx: GrantContext): Promise<void>;
+}
+
+/** Finds providers by name, loading their SDKs only when first asked. */
+export interface ProviderRegistry {
+  get(name: string): Promise<AccessProvider>;
+}
+
+/** Where the core writes what an operator should see (never shown to the person). */
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}

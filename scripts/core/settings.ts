@@ -1,0 +1,34 @@
+/** The policy knobs the core applies, resolved from the config with defaults. */
+export interface PolicySettings {
+  /** Groups whose ACTIVE members may request; empty means anyone the directory knows as ACTIVE. */
+  allowedRequesterGroups: string[];
+  /** Whether `user_email` may name someone other than the person running the tool. */
+  allowOnBehalf: boolean;
+  /** Approver groups when neither a mapping nor knowledge gives any. */
+  defaultApproverGroups: string[];
+  /** Groups knowledge retrieval may return; anything else a document names is ignored. */
+  knowledgeGroupAllowlist: string[];
+  /** BM25 score a knowledge match must reach to count. */
+  knowledgeMinScore: number;
+  /** A pending request with no decision after this long times out. */
+  approvalTimeoutSeconds: number;
+  /** The requester is warned this long before their access expires. */
+  warnBeforeSeconds: number;
+  /** After this many failed revocation attempts the approvers' channel is alerted. */
+  alertAfterFailures: number;
+  /** Longest wait between revocation retries. */
+  maxRetryDelaySeconds: number;
+}
+
+/** Settings used when the config says nothing. */
+export const DEFAULT_POLICY: PolicySettings = {
+  allowedRequesterGroups: [],
+  allowOnBehalf: false,
+  defaultApproverGroups: [],
+  knowledgeGroupAllowlist: [],
+  knowledgeMinScore: 1,
+  approvalTimeoutSeconds: 24 * 3600,
+  warnBeforeSeconds: 10 * 60,
+  alertAfterFailures: 3,
+  maxRetryDelaySeconds: 15 * 60,
+};

@@ -1,0 +1,110 @@
+/** Domain types shared by the core, the adapters and the handlers. No vendor type appears here. */
+
+/** Every state an access request can be in. See {@link TRANSITIONS} in lifecycle.ts for the moves. */
+export type RequestStatus =
+  | 'approval_pending'
+  | 'access_denied'
+  | 'cancelled'
+  | 'timed_out'
+  | 'granting'
+  | 'access_granted'
+  | 'failed'
+  | 'ending'
+  | 'access_expired'
+  | 'revoked';
+
+/** JSON value, as parsed from `tool_params` or a provider's record. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** Why these approvers were chosen: an explicit mapping, a knowledge match, or the config's default. */
+export interface ApproverRouting {
+  source: 'mapping' | 'knowledge' | 'default';
+  groups: string[];
+  /** For knowledge routing: the documents that matched, best first, with their scores. */
+  matches?: { document: string; score: number; groups: string[] }[];
+  /** One sentence a person can read: "create_ec2 is mapped to platform-approvers in the config". */
+  explanation: string;
+}
+
+/** A Slack (or other) message the package posted and may update later. */
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+/** One access request as stored. `version` increases by one on every write (compare-and-swap). */
+export interface AccessRequest {
+  id: string;
+  status: RequestStatus;
+  version: number;
+  /** Catalog entry requested: a Kubiya tool name or a generated policy/access entry. */
+  toolName: string;
+  toolParams: Record<string, Json>;
+  /** The person who will receive the access. */
+  requester: string;
+  /** The person the runner says ran the request tool; differs from `requester` only on-behalf. */
+  requestedBy: string;
+  justification: string;
+  ttlSeconds: number;
+  approverGroups: string[];
+  /** ACTIVE members of the approver groups at request time, requester excluded. */
+  approvers: string[];
+  routing: ApproverRouting;
+  /** What approval will grant, rendered before approval so approvers see exactly what they approve. */
+  preview: GrantPreview;
+  createdAt: number;
+  updatedAt: number;
+  decidedBy?: string;
+  decidedAt?: number;
+  grantedAt?: number;
+  expiresAt?: number;
+  endedAt?: number;
+  /** Why the request ended: rejection note, revocation reason, failure reason. */
+  endReason?: string;
+  /** Set while `ending`: whether the end is the TTL or an early revocation. */
+  endKind?: 'expire' | 'revoke';
+  endedBy?: string;
+  approvalMessage?: MessageRef;
+  /** Revocation attempts that failed while ending; reset when the end succeeds. */
+  endAttempts: number;
+  /** Earliest time the next revocation attempt may run (backoff). */
+  nextAttemptAt?: number;
+  lastError?: string;
+  /** Whether the pre-expiry warning DM was sent. */
+  warned: boolean;
+  /** Whether the approvers were alerted that revocation keeps failing. */
+  alerted: boolean;
+}
+
+/** What approving a request will do, in data and in words. */
+export interface GrantPreview {
+  provider: string;
+  /** Short lines a person reads: "Enforcer allow: create_ec2 {region: eu-west-1}". */
+  summary: string[];
+  /** The exact documents that will be written (Enforcer allow, IAM policy document), for the record. */
+  documents: Record<string, Json>;
+}
+
+/** One append-only audit event, chained by hash to the one before it. */
+export interface AuditEvent {
+  seq: number;
+  requestId: string | null;
+  type: string;
+  actor: string;
+  at: number;
+  data: Record<string, Json>;
+  prevHash: string;
+  hash: string;
+}
+
+/** An audit event before the store numbers and chains it. */
+export type NewAuditEvent = Pick<AuditEvent, 'requestId' | 'type' | 'actor' | 'at' | 'data'>;
+
+/** A person as the directory knows them. */
+export interface Person {
+  email: string;
+  active: boolean;
+  /** Directory id (Okta user id), when the directory has one. */
+  id?: string;
+  displayName?: string;
+}
