@@ -28,6 +28,12 @@ export interface CatalogEntry {
   paramsSchema: Json;
   /** Checks `tool_params` against the schema; an empty list means valid. */
   validateParams(params: Record<string, Json>): ParamIssue[];
+  /**
+   * Set for policy-generated entries (IAM policies, access configs, S3 configs): the bundle gets a
+   * dedicated request tool named `name` and, when `revokeTool` is set, a tool of that name that ends the
+   * caller's active grant of this entry early.
+   */
+  dedicatedTool?: { revokeTool?: string };
 }
 
 /** The requestable entries, by name. */
