@@ -11,14 +11,16 @@ export type Action =
   | 'grant_failed'
   | 'begin_end'
   | 'retry_end'
-  | 'end_completed';
+  | 'end_completed'
+  | 'notify_failed'
+  | 'annotate';
 
 /**
  * The one transition table: for each action, the states it may start from and the state it leads to.
  * `end_completed` leads to `access_expired` or `revoked` depending on the request's `endKind`, so its
  * target is resolved by {@link nextStatus}.
  */
-export const TRANSITIONS: Record<Action, { from: readonly RequestStatus[]; to: RequestStatus | 'by_end_kind' }> = {
+export const TRANSITIONS: Record<Action, { from: readonly RequestStatus[]; to: RequestStatus | 'by_end_kind' | 'same' }> = {
   approve: { from: ['approval_pending'], to: 'granting' },
   reject: { from: ['approval_pending'], to: 'access_denied' },
   cancel: { from: ['approval_pending'], to: 'cancelled' },
@@ -28,6 +30,10 @@ export const TRANSITIONS: Record<Action, { from: readonly RequestStatus[]; to: R
   begin_end: { from: ['access_granted'], to: 'ending' },
   retry_end: { from: ['ending'], to: 'ending' },
   end_completed: { from: ['ending'], to: 'by_end_kind' },
+  // The approvers' message could not be posted: nobody can see the request, so it must not sit pending.
+  notify_failed: { from: ['approval_pending'], to: 'failed' },
+  // Records a fact (the Slack message id, the warning sent) without moving the request.
+  annotate: { from: ['approval_pending', 'granting', 'access_granted', 'ending'], to: 'same' },
 };
 
 /** States from which nothing more happens. */
@@ -60,8 +66,9 @@ export function nextStatus(status: RequestStatus, action: Action, endKind?: 'exp
     });
   }
   const to = TRANSITIONS[action].to;
-  if (to !== 'by_end_kind') return to;
-  return endKind === 'revoke' ? 'revoked' : 'access_expired';
+  if (to === 'same') return status;
+  if (to === 'by_end_kind') return endKind === 'revoke' ? 'revoked' : 'access_expired';
+  return to;
 }
 
 const ACTION_PAST: Record<Action, string> = {
@@ -74,6 +81,8 @@ const ACTION_PAST: Record<Action, string> = {
   begin_end: 'ended',
   retry_end: 'retried',
   end_completed: 'completed',
+  notify_failed: 'marked failed',
+  annotate: 'updated',
 };
 
 const STATUS_WORDS: Record<RequestStatus, string> = {

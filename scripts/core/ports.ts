@@ -19,14 +19,14 @@ export interface RequestFilter {
   limit?: number;
 }
 
-/** What the sweeper must look at: the thresholds it applies at `now`. */
-export interface DueQuery {
-  now: number;
-  /** Pending requests created before this instant have timed out. */
-  pendingCreatedBefore: number;
-  /** Active grants expiring before this instant get the warning DM (if not warned yet). */
-  warnExpiringBefore: number;
-  limit: number;
+/** How long each kind of pending work may wait before the sweeper must act on it. */
+export interface DueThresholds {
+  /** Active grants get the warning DM this long before they expire. */
+  warnBeforeMs: number;
+  /** Pending requests with no decision for this long time out. */
+  approvalTimeoutMs: number;
+  /** A request left in `granting` this long was abandoned by a crashed run and must be cleaned up. */
+  grantingLeaseMs: number;
 }
 
 /**
@@ -46,10 +46,13 @@ export interface RequestStore {
   update(expected: Pick<AccessRequest, 'id' | 'status' | 'version'>, next: AccessRequest, events: NewAuditEvent[]): Promise<boolean>;
   /** Requests matching the filter, newest first. */
   list(filter: RequestFilter): Promise<AccessRequest[]>;
-  /** Requests the sweeper must act on at `query.now`: expired, ending and due for retry, timed out, due a warning. */
-  due(query: DueQuery): Promise<AccessRequest[]>;
-  /** The earliest future instant at which `due` would return something, given the same thresholds. */
-  nextDueAt(query: Omit<DueQuery, 'limit'> & { warnBeforeMs: number; approvalTimeoutMs: number }): Promise<number | undefined>;
+  /**
+   * Requests the sweeper must act on at `now`, most overdue first: grants past expiry, ends due for a retry,
+   * pending requests past the approval timeout, grants due their warning, abandoned `granting` rows.
+   */
+  due(now: number, thresholds: DueThresholds, limit: number): Promise<AccessRequest[]>;
+  /** The earliest instant at which `due` returns something (possibly already past), or undefined if never. */
+  nextDueAt(thresholds: DueThresholds): Promise<number | undefined>;
   /** Appends audit events that belong to no request write (a refused approval, a config load). */
   appendAudit(events: NewAuditEvent[]): Promise<void>;
   /** Audit events in order, optionally only one request's. */

@@ -18,6 +18,8 @@ export interface PolicySettings {
   alertAfterFailures: number;
   /** Longest wait between revocation retries. */
   maxRetryDelaySeconds: number;
+  /** A request still `granting` after this long was left by a run that died; the sweeper cleans it up. */
+  grantingLeaseSeconds: number;
 }
 
 /** Settings used when the config says nothing. */
@@ -31,4 +33,14 @@ export const DEFAULT_POLICY: PolicySettings = {
   warnBeforeSeconds: 10 * 60,
   alertAfterFailures: 3,
   maxRetryDelaySeconds: 15 * 60,
+  grantingLeaseSeconds: 15 * 60,
 };
+
+/** The sweeper's thresholds in milliseconds, from the policy. */
+export function dueThresholds(policy: PolicySettings): { warnBeforeMs: number; approvalTimeoutMs: number; grantingLeaseMs: number } {
+  return {
+    warnBeforeMs: policy.warnBeforeSeconds * 1000,
+    approvalTimeoutMs: policy.approvalTimeoutSeconds * 1000,
+    grantingLeaseMs: policy.grantingLeaseSeconds * 1000,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Versioned schema migrations for the SQLite store. Append a new entry to change the schema; never edit one
+ * that has shipped, because databases on Kubiya volumes have already applied it.
+ */
+export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'requests, audit events, cache',
+    sql: `
+      CREATE TABLE requests (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        tool_name TEXT NOT NULL,
+        requester TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        next_attempt_at INTEGER,
+        warned INTEGER NOT NULL DEFAULT 0,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX requests_by_status_expiry ON requests (status, expires_at);
+      CREATE INDEX requests_by_requester ON requests (requester, created_at);
+      CREATE INDEX requests_by_created ON requests (created_at);
+
+      CREATE TABLE audit_events (
+        seq INTEGER PRIMARY KEY,
+        request_id TEXT,
+        type TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      CREATE INDEX audit_by_request ON audit_events (request_id, seq);
+      -- Append-only: the package never changes an event. The hash chain still catches anyone who drops these.
+      CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+      CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+
+      CREATE TABLE cache (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,209 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { chainEvent, GENESIS_HASH } from '../../core/audit-chain.js';
+import type { DueThresholds, RequestFilter, RequestStore } from '../../core/ports.js';
+import type { AccessRequest, AuditEvent, NewAuditEvent } from '../../core/types.js';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+
+type Row = { body: string };
+type AuditRow = { seq: number; request_id: string | null; type: string; actor: string; at: number; data: string; prev_hash: string; hash: string };
+
+/**
+ * The default {@link RequestStore}: one SQLite file through better-sqlite3, in WAL mode with a busy timeout
+ * so several tool runs on the same volume can write safely. The full request is stored as JSON in `body`;
+ * the other columns are copies kept for indexing and compare-and-swap.
+ */
+export class SqliteRequestStore implements RequestStore {
+  private constructor(private readonly db: Database.Database) {}
+
+  /** Opens (creating if needed) the database at `path` and applies pending migrations. */
+  static open(path: string): SqliteRequestStore {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 10000');
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+    return new SqliteRequestStore(db);
+  }
+
+  async create(request: AccessRequest, events: NewAuditEvent[]): Promise<void> {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO requests (id, status, version, tool_name, requester, created_at, updated_at, expires_at, next_attempt_at, warned, body)
+           VALUES (@id, @status, @version, @toolName, @requester, @createdAt, @updatedAt, @expiresAt, @nextAttemptAt, @warned, @body)`,
+        )
+        .run(columns(request));
+      this.appendInTransaction(events);
+    }).immediate();
+  }
+
+  async get(id: string): Promise<AccessRequest | undefined> {
+    const row = this.db.prepare('SELECT body FROM requests WHERE id = ?').get(id) as Row | undefined;
+    return row ? parse(row) : undefined;
+  }
+
+  async update(expected: Pick<AccessRequest, 'id' | 'status' | 'version'>, next: AccessRequest, events: NewAuditEvent[]): Promise<boolean> {
+    return this.db.transaction(() => {
+      const result = this.db
+        .prepare(
+          `UPDATE requests SET status = @status, version = @version, updated_at = @updatedAt, expires_at = @expiresAt,
+             next_attempt_at = @nextAttemptAt, warned = @warned, body = @body
+           WHERE id = @id AND status = @expectedStatus AND version = @expectedVersion`,
+        )
+        .run({ ...columns(next), expectedStatus: expected.status, expectedVersion: expected.version });
+      if (result.changes !== 1) return false;
+      this.appendInTransaction(events);
+      return true;
+    }).immediate();
+  }
+
+  async list(filter: RequestFilter): Promise<AccessRequest[]> {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (filter.statuses?.length) {
+      where.push(`status IN (${filter.statuses.map((_, i) => `@status${i}`).join(', ')})`);
+      filter.statuses.forEach((status, i) => (params[`status${i}`] = status));
+    }
+    if (filter.requester) (where.push('requester = @requester'), (params.requester = filter.requester));
+    if (filter.toolName) (where.push('tool_name = @toolName'), (params.toolName = filter.toolName));
+    if (filter.approver) {
+      where.push(`EXISTS (SELECT 1 FROM json_each(body, '$.approvers') WHERE value = @approver)`);
+      params.approver = filter.approver;
+    }
+    if (filter.text) {
+      where.push(`body LIKE @text ESCAPE '\\'`);
+      params.text = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    }
+    if (filter.createdAfter !== undefined) (where.push('created_at >= @after'), (params.after = filter.createdAfter));
+    if (filter.createdBefore !== undefined) (where.push('created_at < @before'), (params.before = filter.createdBefore));
+    params.limit = filter.limit ?? 50;
+    const sql = `SELECT body FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT @limit`;
+    return (this.db.prepare(sql).all(params) as Row[]).map(parse);
+  }
+
+  async due(now: number, t: DueThresholds, limit: number): Promise<AccessRequest[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT body FROM (${dueTimesSql}) WHERE due_at <= @now ORDER BY due_at LIMIT @limit`,
+      )
+      .all({ now, limit, ...thresholdParams(t) }) as Row[];
+    return rows.map(parse);
+  }
+
+  async nextDueAt(t: DueThresholds): Promise<number | undefined> {
+    const row = this.db.prepare(`SELECT MIN(due_at) AS next FROM (${dueTimesSql})`).get(thresholdParams(t)) as { next: number | null };
+    return row.next ?? undefined;
+  }
+
+  async appendAudit(events: NewAuditEvent[]): Promise<void> {
+    this.db.transaction(() => this.appendInTransaction(events)).immediate();
+  }
+
+  async auditEvents(options: { requestId?: string } = {}): Promise<AuditEvent[]> {
+    const rows = (
+      options.requestId
+        ? this.db.prepare('SELECT * FROM audit_events WHERE request_id = ? ORDER BY seq').all(options.requestId)
+        : this.db.prepare('SELECT * FROM audit_events ORDER BY seq').all()
+    ) as AuditRow[];
+    return rows.map((row) => ({
+      seq: row.seq,
+      requestId: row.request_id,
+      type: row.type,
+      actor: row.actor,
+      at: row.at,
+      data: JSON.parse(row.data),
+      prevHash: row.prev_hash,
+      hash: row.hash,
+    }));
+  }
+
+  async cacheGet(key: string, now: number): Promise<string | undefined> {
+    const row = this.db.prepare('SELECT value FROM cache WHERE key = ? AND expires_at > ?').get(key, now) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  async cachePut(key: string, value: string, expiresAt: number): Promise<void> {
+    this.db
+      .prepare('INSERT INTO cache (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at')
+      .run(key, value, expiresAt);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  /** Runs raw SQL; for tests that tamper with the file the way an attacker would. */
+  unsafeExec(sql: string): void {
+    this.db.exec(sql);
+  }
+
+  private appendInTransaction(events: NewAuditEvent[]): void {
+    if (events.length === 0) return;
+    const head = this.db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    let seq = head?.seq ?? 0;
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    const insert = this.db.prepare(
+      'INSERT INTO audit_events (seq, request_id, type, actor, at, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const event of events) {
+      seq += 1;
+      const chained = chainEvent(event, seq, prevHash);
+      insert.run(chained.seq, chained.requestId, chained.type, chained.actor, chained.at, JSON.stringify(chained.data), chained.prevHash, chained.hash);
+      prevHash = chained.hash;
+    }
+  }
+}
+
+// One row per request with the instant the sweeper must next look at it; `due` and `nextDueAt` share it.
+const dueTimesSql = `
+  SELECT body, CASE
+    WHEN status = 'access_granted' AND warned = 0 THEN MIN(expires_at - @warnBeforeMs, expires_at)
+    WHEN status = 'access_granted' THEN expires_at
+    WHEN status = 'ending' THEN COALESCE(next_attempt_at, updated_at)
+    WHEN status = 'approval_pending' THEN created_at + @approvalTimeoutMs
+    WHEN status = 'granting' THEN updated_at + @grantingLeaseMs
+  END AS due_at
+  FROM requests
+  WHERE status IN ('access_granted', 'ending', 'approval_pending', 'granting')`;
+
+function thresholdParams(t: DueThresholds): Record<string, number> {
+  return { warnBeforeMs: t.warnBeforeMs, approvalTimeoutMs: t.approvalTimeoutMs, grantingLeaseMs: t.grantingLeaseMs };
+}
+
+function columns(request: AccessRequest): Record<string, unknown> {
+  return {
+    id: request.id,
+    status: request.status,
+    version: request.version,
+    toolName: request.toolName,
+    requester: request.requester,
+    createdAt: request.createdAt,
+    updatedAt: request.updatedAt,
+    expiresAt: request.expiresAt ?? null,
+    nextAttemptAt: request.nextAttemptAt ?? null,
+    warned: request.warned ? 1 : 0,
+    body: JSON.stringify(request),
+  };
+}
+
+function parse(row: Row): AccessRequest {
+  return JSON.parse(row.body) as AccessRequest;
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  for (const migration of SQLITE_MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      // Another process may have applied it between our read and this write lock.
+      const done = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version);
+      if (done) return;
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
+    }).immediate();
+  }
+}

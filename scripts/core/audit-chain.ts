@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json.js';
+import type { AuditEvent, NewAuditEvent } from './types.js';
+
+/** The hash before the first event of a log. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * Numbers and chains a new event after the event whose hash is `prevHash`. The hash covers the sequence
+ * number, every field and the previous hash, so editing, deleting or reordering any event breaks the chain
+ * from that point on.
+ */
+export function chainEvent(event: NewAuditEvent, seq: number, prevHash: string): AuditEvent {
+  const hash = hashEvent({ ...event, seq, prevHash });
+  return { ...event, seq, prevHash, hash };
+}
+
+function hashEvent(event: Omit<AuditEvent, 'hash'>): string {
+  const body = canonicalJson({
+    seq: event.seq,
+    requestId: event.requestId,
+    type: event.type,
+    actor: event.actor,
+    at: event.at,
+    data: event.data,
+    prevHash: event.prevHash,
+  });
+  return createHash('sha256').update(body).digest('hex');
+}
+
+/** The outcome of checking a log: intact, or the first event where it breaks and how. */
+export type ChainVerdict =
+  | { ok: true; events: number; headHash: string }
+  | { ok: false; events: number; seq: number; problem: string };
+
+/**
+ * Walks the log in stored order and reports the first event that was edited (its hash no longer matches its
+ * content), deleted (a gap in the sequence) or reordered (its previous hash is not the hash before it).
+ */
+export function verifyChain(events: readonly AuditEvent[]): ChainVerdict {
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  for (const event of events) {
+    if (event.seq !== expectedSeq) {
+      const problem =
+        event.seq > expectedSeq
+          ? `event ${expectedSeq}${event.seq - expectedSeq > 1 ? `–${event.seq - 1}` : ''} is missing (deleted)`
+          : `event ${event.seq} is out of order (expected ${expectedSeq})`;
+      return { ok: false, events: events.length, seq: event.seq, problem };
+    }
+    if (event.prevHash !== prevHash) {
+      return { ok: false, events: events.length, seq: event.seq, problem: `event ${event.seq} does not follow event ${event.seq - 1} (reordered or an earlier event was replaced)` };
+    }
+    const { hash, ...rest } = event;
+    if (hashEvent(rest) !== hash) {
+      return { ok: false, events: events.length, seq: event.seq, problem: `event ${event.seq} was edited after it was written` };
+    }
+    prevHash = hash;
+    expectedSeq += 1;
+  }
+  return { ok: true, events: events.length, headHash: prevHash };
+}

@@ -1,0 +1,86 @@
+import { describeStatus } from '../lifecycle.js';
+import { ConflictError, PermissionError, ValidationError } from '../errors.js';
+import { normaliseEmail } from '../identity.js';
+import type { AccessRequest } from '../types.js';
+import { isEligibleApprover } from './approvers.js';
+import type { JitDeps } from './deps.js';
+import { loadRequest } from './load-request.js';
+import { announce } from './notify.js';
+import { resolveTtl } from './request-access.js';
+import { grantRequest } from './grant-request.js';
+import { transition } from './transition.js';
+
+/** An approver's decision, as raw tool arguments. */
+export interface DecideInput {
+  requestId: string | undefined;
+  action: string | undefined;
+  /** Optional TTL override on approval; must be within the tool's maximum. */
+  ttl?: string | undefined;
+  note?: string | undefined;
+  /** The approver, as the runner says (`KUBIYA_USER_EMAIL`). */
+  approverEmail: string | undefined;
+}
+
+/**
+ * Approves or rejects a pending request. Self-approval and approvers outside the request's groups are refused
+ * (and audited); of two approvers acting at once exactly one decides and the other is told who did.
+ * Approval then grants the access through the entry's provider.
+ */
+export async function decideRequest(deps: JitDeps, input: DecideInput): Promise<AccessRequest> {
+  const approver = normaliseEmail(input.approverEmail, 'KUBIYA_USER_EMAIL (the approver running the tool)');
+  const action = (input.action ?? '').trim().toLowerCase();
+  if (action !== 'approve' && action !== 'reject') {
+    throw new ValidationError('approval.invalid_action', `approval_action must be "approve" or "reject", not "${(input.action ?? '').slice(0, 20)}".`);
+  }
+  const request = await loadRequest(deps, input.requestId);
+  if (request.status !== 'approval_pending') throw alreadyDecided(request);
+
+  if (approver === request.requester || approver === request.requestedBy) {
+    await refuse(deps, request, approver, 'self_approval');
+    throw new PermissionError('approval.self_approval', `You cannot ${action} your own request ${request.id}. Another approver (${request.approvers.slice(0, 5).join(', ')}) must decide it.`);
+  }
+  if (!(await isEligibleApprover(deps, approver, request.approverGroups))) {
+    await refuse(deps, request, approver, 'not_eligible');
+    throw new PermissionError(
+      'approval.not_eligible',
+      `${approver} is not an active member of ${request.approverGroups.join(', ')}, the groups that may decide request ${request.id}.`,
+    );
+  }
+  const entry = deps.catalog.get(request.toolName);
+  const ttlSeconds = action === 'approve' && input.ttl?.trim() && entry ? resolveTtl(input.ttl, entry, 'ttl (override)') : request.ttlSeconds;
+  if (action === 'approve' && !entry) {
+    throw new ConflictError('approval.tool_removed', `${request.toolName} is no longer in the configuration, so request ${request.id} cannot be granted. Reject it instead.`);
+  }
+  const now = deps.clock.now();
+  const note = (input.note ?? '').trim().slice(0, 500);
+
+  if (action === 'reject') {
+    const rejected = await transition(deps, request, 'reject', { decidedBy: approver, decidedAt: now, endedAt: now, endReason: note || undefined }, [
+      { type: 'request_rejected', actor: approver, data: note ? { note } : {} },
+    ]);
+    if (!rejected) throw alreadyDecided(await loadRequest(deps, request.id));
+    await announce(deps, rejected, 'rejected');
+    return rejected;
+  }
+
+  const approved = await transition(
+    deps,
+    request,
+    'approve',
+    { decidedBy: approver, decidedAt: now, ttlSeconds, expiresAt: now + ttlSeconds * 1000 },
+    [{ type: 'request_approved', actor: approver, data: { ttl_seconds: ttlSeconds, ...(ttlSeconds !== request.ttlSeconds ? { requested_ttl_seconds: request.ttlSeconds } : {}) } }],
+  );
+  if (!approved) throw alreadyDecided(await loadRequest(deps, request.id));
+  return grantRequest(deps, approved, entry!);
+}
+
+async function refuse(deps: JitDeps, request: AccessRequest, approver: string, reason: string): Promise<void> {
+  await deps.store.appendAudit([{ requestId: request.id, type: 'decision_refused', actor: approver, at: deps.clock.now(), data: { reason } }]);
+}
+
+function alreadyDecided(request: AccessRequest): ConflictError {
+  const by = request.decidedBy ? ` by ${request.decidedBy}` : '';
+  return new ConflictError('approval.already_decided', `Request ${request.id} is ${describeStatus(request.status)}${by}; nothing was changed.`, {
+    status: request.status,
+  });
+}

@@ -1,0 +1,58 @@
+import { isJitError } from '../errors.js';
+import type { AccessRequest } from '../types.js';
+import type { JitDeps } from './deps.js';
+import { grantContext } from './grant-context.js';
+import { announce } from './notify.js';
+import { transition } from './transition.js';
+
+/** Delay before the next revocation attempt: doubling from 5 s, capped by the policy. */
+export function retryDelayMs(attempts: number, maxSeconds: number): number {
+  return Math.min(5_000 * 2 ** Math.max(0, attempts - 1), maxSeconds * 1000);
+}
+
+/**
+ * Removes the access of a request in `ending` (providers, including the Enforcer allow) and completes the
+ * end. A failure keeps the request `ending` with a backoff for the next attempt: a removal is retried until it
+ * succeeds, never dropped, and after repeated failures the approvers are alerted once.
+ */
+export async function completeEnd(deps: JitDeps, request: AccessRequest): Promise<AccessRequest> {
+  const entry = deps.catalog.get(request.toolName);
+  try {
+    if (!entry) throw new Error(`${request.toolName} is no longer configured, so its provider cannot be called`);
+    const provider = await deps.providers.get(entry.provider);
+    await provider.revoke(grantContext(request, entry));
+  } catch (err) {
+    return recordFailedEnd(deps, request, isJitError(err) ? err.message : String(err));
+  }
+  const now = deps.clock.now();
+  const ended = await transition(deps, request, 'end_completed', { endedAt: now, nextAttemptAt: undefined, lastError: undefined }, [
+    {
+      type: request.endKind === 'revoke' ? 'access_revoked' : 'access_expired',
+      actor: request.endKind === 'revoke' ? (request.endedBy ?? 'kubiya-jit') : 'kubiya-jit',
+      data: { attempts: request.endAttempts + 1, ...(request.endReason ? { reason: request.endReason } : {}) },
+    },
+  ]);
+  if (!ended) return (await deps.store.get(request.id)) ?? request;
+  await announce(deps, ended, ended.status === 'revoked' ? 'revoked' : 'expired');
+  return ended;
+}
+
+async function recordFailedEnd(deps: JitDeps, request: AccessRequest, error: string): Promise<AccessRequest> {
+  const attempts = request.endAttempts + 1;
+  const now = deps.clock.now();
+  const shouldAlert = attempts >= deps.policy.alertAfterFailures && !request.alerted;
+  deps.log.error('revocation failed; will retry', { requestId: request.id, attempts, error });
+  const retried = await transition(
+    deps,
+    request,
+    'retry_end',
+    { endAttempts: attempts, nextAttemptAt: now + retryDelayMs(attempts, deps.policy.maxRetryDelaySeconds), lastError: error.slice(0, 500), alerted: request.alerted || shouldAlert },
+    [{ type: 'revocation_failed', actor: 'kubiya-jit', data: { attempts, error: error.slice(0, 500) } }],
+  );
+  if (retried && shouldAlert) {
+    await deps.notifier
+      .alertApprovers(retried, `Removing access for request ${request.id} (${request.toolName}, ${request.requester}) has failed ${attempts} times: ${error.slice(0, 300)}. kubiya-jit keeps retrying; please check the target.`)
+      .catch((err: unknown) => deps.log.error('alerting approvers failed', { requestId: request.id, error: String(err) }));
+  }
+  return retried ?? (await deps.store.get(request.id)) ?? request;
+}

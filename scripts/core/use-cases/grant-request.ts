@@ -1,0 +1,38 @@
+import type { CatalogEntry } from '../catalog.js';
+import { isJitError, UpstreamError } from '../errors.js';
+import type { AccessRequest } from '../types.js';
+import type { JitDeps } from './deps.js';
+import { grantContext } from './grant-context.js';
+import { announce } from './notify.js';
+import { transition } from './transition.js';
+
+/**
+ * Grants an approved request (status `granting`) through its provider and records the outcome. A failed
+ * grant is undone as far as the provider can (revoke is idempotent) and ends `failed` with the reason.
+ */
+export async function grantRequest(deps: JitDeps, request: AccessRequest, entry: CatalogEntry): Promise<AccessRequest> {
+  const provider = await deps.providers.get(entry.provider);
+  const ctx = grantContext(request, entry);
+  try {
+    await provider.grant(ctx);
+  } catch (err) {
+    const reason = isJitError(err) ? err.message : 'the access provider failed';
+    deps.log.error('grant failed', { requestId: request.id, provider: entry.provider, error: String(err) });
+    await provider.revoke(ctx).catch((undoErr: unknown) => deps.log.error('undoing a failed grant failed', { requestId: request.id, error: String(undoErr) }));
+    const failed = await transition(deps, request, 'grant_failed', { endedAt: deps.clock.now(), endReason: reason }, [
+      { type: 'grant_failed', actor: 'kubiya-jit', data: { provider: entry.provider, reason } },
+    ]);
+    if (failed) await announce(deps, failed, 'failed');
+    throw new UpstreamError('grant.failed', `Request ${request.id} was approved but granting failed: ${reason}. Nothing was left granted.`, { cause: err });
+  }
+  const granted = await transition(deps, request, 'grant_succeeded', { grantedAt: deps.clock.now() }, [
+    { type: 'access_granted', actor: 'kubiya-jit', data: { provider: entry.provider, expires_at: new Date(request.expiresAt ?? 0).toISOString() } },
+  ]);
+  if (!granted) {
+    // The sweeper decided this run had died and closed the request; what we just granted must not outlive it.
+    await provider.revoke(ctx).catch((err: unknown) => deps.log.error('revoking an orphaned grant failed', { requestId: request.id, error: String(err) }));
+    throw new UpstreamError('grant.abandoned', `Request ${request.id} took too long to grant and was closed meanwhile; the access was removed. Ask again.`);
+  }
+  await announce(deps, granted, 'approved');
+  return granted;
+}

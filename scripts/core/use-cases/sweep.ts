@@ -1,0 +1,98 @@
+import { isJitError } from '../errors.js';
+import { dueThresholds } from '../settings.js';
+import type { AccessRequest } from '../types.js';
+import type { JitDeps } from './deps.js';
+import { completeEnd } from './end-access.js';
+import { grantContext } from './grant-context.js';
+import { announce } from './notify.js';
+import { transition } from './transition.js';
+
+/** What one sweep did, request ids by outcome. */
+export interface SweepReport {
+  expired: string[];
+  retrying: string[];
+  timedOut: string[];
+  warned: string[];
+  reconciled: string[];
+  errors: { requestId: string; message: string }[];
+}
+
+/** How long a freshly started end may run before a sweeper treats it as abandoned and retries it. */
+const END_LEASE_MS = 60_000;
+
+/**
+ * Acts on every request whose time has come, at most `limit` of them: ends expired grants, retries failed
+ * removals, times out stale approvals, warns before expiry, and cleans up grants a crashed run left half-made.
+ * One request's failure is recorded and the sweep goes on.
+ */
+export async function sweepDue(deps: JitDeps, options: { limit: number }): Promise<SweepReport> {
+  const report: SweepReport = { expired: [], retrying: [], timedOut: [], warned: [], reconciled: [], errors: [] };
+  const now = deps.clock.now();
+  const due = await deps.store.due(now, dueThresholds(deps.policy), options.limit);
+  for (const request of due) {
+    try {
+      await sweepOne(deps, request, now, report);
+    } catch (err) {
+      deps.log.error('sweeping a request failed', { requestId: request.id, error: String(err) });
+      report.errors.push({ requestId: request.id, message: isJitError(err) ? err.message : 'internal error (see the operator log)' });
+    }
+  }
+  return report;
+}
+
+async function sweepOne(deps: JitDeps, request: AccessRequest, now: number, report: SweepReport): Promise<void> {
+  switch (request.status) {
+    case 'approval_pending': {
+      const timedOut = await transition(deps, request, 'time_out', { endedAt: now, endReason: 'no approver decided in time' }, [
+        { type: 'request_timed_out', actor: 'kubiya-jit' },
+      ]);
+      if (timedOut) {
+        report.timedOut.push(request.id);
+        await announce(deps, timedOut, 'timed_out');
+      }
+      return;
+    }
+    case 'access_granted': {
+      if ((request.expiresAt ?? 0) <= now) {
+        const ending = await transition(deps, request, 'begin_end', { endKind: 'expire', nextAttemptAt: now + END_LEASE_MS }, [
+          { type: 'expiry_started', actor: 'kubiya-jit' },
+        ]);
+        if (ending) await finishEnd(deps, ending, report);
+        return;
+      }
+      const warned = await transition(deps, request, 'annotate', { warned: true }, [{ type: 'expiry_warning_sent', actor: 'kubiya-jit' }]);
+      if (warned) {
+        report.warned.push(request.id);
+        await announce(deps, warned, 'expiring');
+      }
+      return;
+    }
+    case 'ending':
+      await finishEnd(deps, request, report);
+      return;
+    case 'granting':
+      await reconcileGranting(deps, request, now, report);
+      return;
+    default:
+      return;
+  }
+}
+
+async function finishEnd(deps: JitDeps, request: AccessRequest, report: SweepReport): Promise<void> {
+  const result = await completeEnd(deps, request);
+  if (result.status === 'ending') report.retrying.push(request.id);
+  else report.expired.push(request.id);
+}
+
+async function reconcileGranting(deps: JitDeps, request: AccessRequest, now: number, report: SweepReport): Promise<void> {
+  const entry = deps.catalog.get(request.toolName);
+  // Whatever the dead run managed to create is removed before the row is closed; revoke is idempotent.
+  if (entry) await (await deps.providers.get(entry.provider)).revoke(grantContext(request, entry));
+  const failed = await transition(deps, request, 'grant_failed', { endedAt: now, endReason: 'the run that was granting stopped before it finished; nothing was left granted' }, [
+    { type: 'grant_abandoned', actor: 'kubiya-jit' },
+  ]);
+  if (failed) {
+    report.reconciled.push(request.id);
+    await announce(deps, failed, 'failed');
+  }
+}
