@@ -1,0 +1,75 @@
+/**
+ * One line of mrkdwn that says where a request stands (outcome, by whom, when, until when, why), shown on
+ * the approvers' message as soon as the request leaves `approval_pending`.
+ */
+import type { AccessRequest } from '../../core/types.js';
+import { isoUtc, mrkdwn } from './mrkdwn.js';
+
+const REASON_MAX = 1000;
+
+/** Renders the request's current state as escaped mrkdwn. */
+export function describeStatus(request: AccessRequest): string {
+  const decided = `${who(request.decidedBy)} at ${when(request.decidedAt ?? request.updatedAt)}`;
+  const ended = when(request.endedAt ?? request.updatedAt);
+  switch (request.status) {
+    case 'approval_pending':
+      return ':hourglass_flowing_sand: *Waiting for a decision* from one of the approvers.';
+    case 'granting':
+      return `:gear: *Approved* by ${decided}. Granting access now…`;
+    case 'access_granted':
+      return `:white_check_mark: *Approved* by ${decided}. Access granted until *${untilText(request)}*.`;
+    case 'access_denied':
+      return `:no_entry: *Rejected* by ${decided}.${reason(request)}`;
+    case 'cancelled':
+      return `:wastebasket: *Cancelled* by ${who(request.endedBy ?? request.requestedBy)} at ${ended}.${reason(request)}`;
+    case 'timed_out':
+      return `:alarm_clock: *Timed out* at ${ended}: no approver decided in time. Nothing was granted.`;
+    case 'failed':
+      return `:x: *Failed*: approved by ${decided}, but granting the access failed.${reason(request)}`;
+    case 'ending':
+      return request.endKind === 'revoke'
+        ? `:lock: *Revoking* (asked by ${who(request.endedBy)}): the access is being removed.${reason(request)}`
+        : `:hourglass: *Expiring*: the access reached its end (${untilText(request)}) and is being removed.`;
+    case 'access_expired':
+      return `:checkered_flag: *Expired* at ${ended}; the access approved by ${who(request.decidedBy)} has been removed.`;
+    case 'revoked':
+      return `:lock: *Revoked* by ${who(request.endedBy)} at ${ended}.${reason(request)}`;
+  }
+}
+
+/** A short plain phrase for notifications: "approved by a@x until 2026-…Z". */
+export function statusPhrase(request: AccessRequest): string {
+  switch (request.status) {
+    case 'approval_pending':
+      return 'waiting for a decision';
+    case 'granting':
+    case 'access_granted':
+      return `approved by ${request.decidedBy ?? 'an approver'}`;
+    case 'access_denied':
+      return `rejected by ${request.decidedBy ?? 'an approver'}`;
+    case 'ending':
+      return 'access ending';
+    case 'access_expired':
+      return 'access expired';
+    default:
+      return request.status.replace(/_/g, ' ');
+  }
+}
+
+function untilText(request: AccessRequest): string {
+  return request.expiresAt !== undefined ? `${isoUtc(request.expiresAt)}` : 'the end of its TTL';
+}
+
+function who(person: string | undefined): string {
+  return person ? `*${mrkdwn(person, 254)}*` : 'an unknown person';
+}
+
+function when(ms: number): string {
+  return isoUtc(ms);
+}
+
+function reason(request: AccessRequest): string {
+  // Only endReason, which the core writes for people; lastError is operator detail and may quote a vendor.
+  const text = request.endReason;
+  return text ? `\n*Reason:* ${mrkdwn(text, REASON_MAX)}` : '';
+}
