@@ -1,0 +1,54 @@
+import { UpstreamError } from '../../core/errors.js';
+import type { Directory } from '../../core/ports.js';
+import type { Person } from '../../core/types.js';
+
+/** A group's members as the config lists them: an email, or an email with an Okta-like status. */
+export type ConfigMember = string | { email: string; status?: 'ACTIVE' | 'SUSPENDED' | 'DEPROVISIONED' };
+
+/**
+ * A {@link Directory} over the groups listed in the config file (`directory.groups`). For small teams and for
+ * trying the package out; Okta is the directory for an organisation. Everyone listed is known; only ACTIVE
+ * people (the default) count.
+ */
+export class ConfigDirectory implements Directory {
+  private readonly groups = new Map<string, Person[]>();
+  private readonly people = new Map<string, Person>();
+
+  constructor(groups: Record<string, ConfigMember[]>) {
+    for (const [name, members] of Object.entries(groups)) {
+      const people = members.map(toPerson);
+      this.groups.set(name, people);
+      for (const person of people) {
+        // Someone listed as suspended anywhere is suspended everywhere: the safer reading of a contradiction.
+        const known = this.people.get(person.email);
+        this.people.set(person.email, known && !known.active ? known : person);
+      }
+    }
+  }
+
+  async findPerson(email: string): Promise<Person | undefined> {
+    return this.people.get(email.toLowerCase());
+  }
+
+  async groupMembers(group: string): Promise<Person[]> {
+    const members = this.groups.get(group);
+    if (!members) {
+      throw new UpstreamError('directory.group_not_found', `Group ${group} is not listed under directory.groups in the config. Add it, or fix the group name.`, {
+        detail: { group },
+      });
+    }
+    return members.map((member) => this.people.get(member.email) ?? member);
+  }
+
+  async isActiveMember(email: string, group: string): Promise<boolean> {
+    const person = this.people.get(email.toLowerCase());
+    const members = this.groups.get(group);
+    return Boolean(person?.active && members?.some((member) => member.email === person.email));
+  }
+}
+
+function toPerson(member: ConfigMember): Person {
+  const email = (typeof member === 'string' ? member : member.email).trim().toLowerCase();
+  const status = typeof member === 'string' ? 'ACTIVE' : (member.status ?? 'ACTIVE');
+  return { email, active: status === 'ACTIVE' };
+}

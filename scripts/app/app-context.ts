@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { Catalog } from '../core/catalog.js';
+import type { Clock } from '../core/clock.js';
+import type { AccessProvider, Directory, KnowledgeIndex, Logger, Notifier, ProviderRegistry, RequestStore } from '../core/ports.js';
+import type { PolicySettings } from '../core/settings.js';
+import type { JitDeps } from '../core/use-cases/deps.js';
+import { ConfigDirectory } from '../adapters/directory/config-directory.js';
+import { createLogger } from '../adapters/file-logger.js';
+import { lazyPort } from '../adapters/lazy-port.js';
+import { SqliteRequestStore } from '../adapters/store/sqlite-request-store.js';
+import { systemClock } from '../adapters/system-clock.js';
+import { buildPolicy } from '../config/build-policy.js';
+import type { LoadedConfig } from '../config/jit-config.js';
+import { loadConfig } from '../config/load-config.js';
+import { parseDuration } from '../core/duration.js';
+import { buildFullCatalog } from './build-catalog-all.js';
+import { databasePath, logPath } from './runtime-paths.js';
+
+/** Overrides for tests and the demo: a moved clock, a fixed notifier, … */
+export interface ContextOverrides {
+  clock?: Clock;
+  notifier?: Notifier;
+  log?: Logger;
+}
+
+/**
+ * The composition root of one CLI run: the config, the store, and the rest of the ports built on demand, so a
+ * command only pays for (and only needs the settings of) what it uses.
+ */
+export class AppContext {
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly policy: PolicySettings;
+  private storeInstance?: RequestStore;
+  private depsPromise?: Promise<JitDeps>;
+  private directoryInstance?: Directory;
+
+  private constructor(
+    readonly config: LoadedConfig,
+    readonly env: NodeJS.ProcessEnv,
+    private readonly overrides: ContextOverrides,
+  ) {
+    this.clock = overrides.clock ?? systemClock;
+    this.log = overrides.log ?? createLogger({ file: logPath(env), stderr: env.JIT_LOG === 'stderr' });
+    this.policy = buildPolicy(config.file);
+  }
+
+  /** Loads the config named by the environment and prepares a context. */
+  static async create(env: NodeJS.ProcessEnv, overrides: ContextOverrides = {}): Promise<AppContext> {
+    return new AppContext(await loadConfig(env), env, overrides);
+  }
+
+  /** The request store, opened on first use. */
+  store(): RequestStore {
+    this.storeInstance ??= SqliteRequestStore.open(databasePath(this.env));
+    return this.storeInstance;
+  }
+
+  /** The directory the config names: its own group lists, or Okta. */
+  directory(): Directory {
+    this.directoryInstance ??= this.createDirectory();
+    return this.directoryInstance;
+  }
+
+  /** Everything the use cases need; the catalog and adapters are built the first time this is called. */
+  deps(): Promise<JitDeps> {
+    this.depsPromise ??= this.buildDeps();
+    return this.depsPromise;
+  }
+
+  /** Releases the database. */
+  async close(): Promise<void> {
+    await this.storeInstance?.close();
+  }
+
+  private createDirectory(): Directory {
+    const section = this.config.file.directory ?? { type: 'config' as const };
+    if (section.type === 'config') return new ConfigDirectory(section.groups ?? {});
+    const seconds = (value: string | undefined, key: string) => (value ? parseDuration(value, key) : undefined);
+    return lazyPort(async () => {
+      const { createOktaDirectory } = await import('../adapters/okta/okta-directory.js');
+      return createOktaDirectory(this.env, {
+        cache: this.store(),
+        clock: this.clock,
+        log: this.log,
+        membershipCacheSeconds: seconds(section.membership_cache, 'directory.membership_cache'),
+        memberListCacheSeconds: seconds(section.member_list_cache, 'directory.member_list_cache'),
+      });
+    });
+  }
+
+  private async buildDeps(): Promise<JitDeps> {
+    const { catalog, aws } = await buildFullCatalog(this.config);
+    const notifier =
+      this.overrides.notifier ??
+      lazyPort(async () => {
+        const { createSlackNotifier } = await import('../adapters/slack/slack-notifier.js');
+        return createSlackNotifier(this.env, this.log);
+      });
+    let knowledge: Promise<KnowledgeIndex | undefined> | undefined;
+    return {
+      store: this.store(),
+      directory: this.directory(),
+      notifier,
+      providers: this.providerRegistry(catalog, aws),
+      catalog,
+      clock: this.clock,
+      policy: this.policy,
+      log: this.log,
+      newId: () => `req_${randomBytes(8).toString('hex')}`,
+      knowledge: () => (knowledge ??= this.loadKnowledge()),
+    };
+  }
+
+  private async loadKnowledge(): Promise<KnowledgeIndex | undefined> {
+    const section = this.config.file.approvals?.knowledge;
+    if (!section) return undefined;
+    const { loadKnowledgeIndex } = await import('../adapters/knowledge/load-knowledge.js');
+    return loadKnowledgeIndex(resolve(this.config.dir, section.dir ?? 'knowledge'));
+  }
+
+  private providerRegistry(_catalog: Catalog, aws: unknown): ProviderRegistry {
+    const cache = new Map<string, Promise<AccessProvider>>();
+    const create = async (name: string): Promise<AccessProvider> => {
+      if (name === 'enforcer') {
+        const [{ createEnforcer }, { EnforcerAccessProvider }] = await Promise.all([
+          import('../adapters/enforcer/create-enforcer.js'),
+          import('../adapters/providers/enforcer-access-provider.js'),
+        ]);
+        return new EnforcerAccessProvider(createEnforcer(this.config.file.enforcer ?? { type: 'none' }, this.env, this.log, this.clock));
+      }
+      const { createAwsProvider } = await import('../adapters/aws/create-aws-provider.js');
+      return createAwsProvider(name, aws as never, this.log);
+    };
+    return {
+      get: (name) => {
+        let provider = cache.get(name);
+        if (!provider) cache.set(name, (provider = create(name)));
+        return provider;
+      },
+    };
+  }
+}

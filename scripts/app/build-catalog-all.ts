@@ -1,0 +1,27 @@
+import { StaticCatalog, type Catalog } from '../core/catalog.js';
+import { ConfigError } from '../core/errors.js';
+import { buildToolEntries, ttlDefaults } from '../config/build-catalog.js';
+import type { LoadedConfig } from '../config/jit-config.js';
+
+/**
+ * The whole catalog: the config's Kubiya tools plus the policy-generated AWS entries. The AWS loader reads
+ * its own files, so it is imported only here, when a command needs the catalog.
+ */
+export async function buildFullCatalog(config: LoadedConfig): Promise<{ catalog: Catalog; aws: unknown }> {
+  const tools = buildToolEntries(config);
+  const { loadAwsCatalog } = await import('../config/aws/load-aws-catalog.js');
+  const { entries, settings } = await loadAwsCatalog({
+    configDir: config.dir,
+    policies: config.file.policies,
+    aws: config.file.aws,
+    defaults: { maxTtlSeconds: ttlDefaults(config).maxTtlSeconds, approverGroups: undefined },
+  });
+  const seen = new Set<string>();
+  for (const entry of [...tools, ...entries]) {
+    if (seen.has(entry.name)) {
+      throw new ConfigError(`${config.path}: two requestable entries are named ${entry.name}; rename one (tools, policies, access_configs.json and s3_configs.json share one namespace).`);
+    }
+    seen.add(entry.name);
+  }
+  return { catalog: new StaticCatalog([...tools, ...entries]), aws: settings };
+}

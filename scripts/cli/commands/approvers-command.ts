@@ -1,0 +1,32 @@
+import type { AppContext } from '../../app/app-context.js';
+import { routeApprovers } from '../../core/approver-routing.js';
+import { ValidationError } from '../../core/errors.js';
+import type { Json } from '../../core/types.js';
+import { eligibleApprovers } from '../../core/use-cases/approvers.js';
+import type { CommandResult } from '../../handlers/handler.js';
+import type { ParsedArgv } from '../parse-argv.js';
+
+/**
+ * `kubiya-jit approvers --tool_name … [--tool_params …] [--justification …]`: who would approve such a request
+ * and why, without creating one.
+ */
+export async function approversCommand(ctx: AppContext, argv: ParsedArgv): Promise<CommandResult> {
+  const deps = await ctx.deps();
+  const name = argv.options.tool_name?.trim();
+  if (!name) throw new ValidationError('cli.missing_tool', 'Give --tool_name (and optionally --tool_params and --justification).');
+  const entry = deps.catalog.get(name);
+  if (!entry) throw new ValidationError('request.unknown_tool', `"${name.slice(0, 80)}" is not in the catalog.`);
+  let params: Record<string, Json> = {};
+  try {
+    params = argv.options.tool_params ? (JSON.parse(argv.options.tool_params) as Record<string, Json>) : {};
+  } catch {
+    throw new ValidationError('request.params_not_json', '--tool_params must be a JSON object.');
+  }
+  const routing = await routeApprovers({ entry, params, justification: argv.options.justification ?? '' }, await deps.knowledge(), deps.policy);
+  const requester = ctx.env.KUBIYA_USER_EMAIL?.trim().toLowerCase();
+  const approvers = await eligibleApprovers(deps, routing.groups, requester ? [requester] : []);
+  return {
+    human: `${name} would be approved by ${approvers.join(', ')} (groups: ${routing.groups.join(', ')}).\nWhy: ${routing.explanation}`,
+    json: { tool_name: name, approvers, routing },
+  };
+}

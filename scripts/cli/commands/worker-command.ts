@@ -1,0 +1,54 @@
+import type { AppContext } from '../../app/app-context.js';
+import { dueThresholds } from '../../core/settings.js';
+import { sweepDue } from '../../core/use-cases/sweep.js';
+import type { CommandResult } from '../../handlers/handler.js';
+import { sweepResult } from '../../handlers/sweep-handler.js';
+import type { ParsedArgv } from '../parse-argv.js';
+
+/** Longest sleep: requests created by other runs are noticed at least this often. */
+const MAX_IDLE_MS = 30_000;
+/** Shortest sleep, so a request that stays due (a failing removal) cannot spin the loop. */
+const MIN_SLEEP_MS = 200;
+
+/** `kubiya-jit sweep`: one full sweep now. */
+export async function sweepCommand(ctx: AppContext): Promise<CommandResult> {
+  return sweepResult(await sweepDue(await ctx.deps(), { limit: 500 }));
+}
+
+/**
+ * `kubiya-jit worker [--max-runtime 10m]`: sweeps, then sleeps until the next instant something is due (the
+ * next expiry, warning, retry or timeout), capped at 30 s to notice new grants. Stops on SIGTERM/SIGINT.
+ */
+export async function workerCommand(ctx: AppContext, argv: ParsedArgv): Promise<CommandResult> {
+  const deps = await ctx.deps();
+  const stopAt = argv.options['max-runtime'] ? Date.now() + parseMs(argv.options['max-runtime']) : Infinity;
+  let stopping = false;
+  const stop = () => (stopping = true);
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  let sweeps = 0;
+  let ended = 0;
+  while (!stopping && Date.now() < stopAt) {
+    const report = await sweepDue(deps, { limit: 100 });
+    sweeps += 1;
+    ended += report.expired.length;
+    if (report.expired.length || report.timedOut.length || report.errors.length) ctx.log.info('worker sweep', { ...report });
+    const next = await deps.store.nextDueAt(dueThresholds(ctx.policy));
+    const wait = next === undefined ? MAX_IDLE_MS : Math.min(Math.max(next - ctx.clock.now(), MIN_SLEEP_MS), MAX_IDLE_MS);
+    await sleepUnless(Math.min(wait, stopAt - Date.now()), () => stopping);
+  }
+  return { human: `Worker stopped after ${sweeps} sweeps; ${ended} grants ended.`, json: { sweeps, ended } };
+}
+
+function parseMs(text: string): number {
+  const match = /^(\d+)(ms|s|m|h)$/.exec(text.trim());
+  if (!match) return 0;
+  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
+}
+
+async function sleepUnless(ms: number, stopped: () => boolean): Promise<void> {
+  const end = Date.now() + Math.max(ms, 0);
+  while (!stopped() && Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(end - Date.now(), 250)));
+  }
+}

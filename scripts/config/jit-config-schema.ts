@@ -1,0 +1,111 @@
+import { enforcerConfigSchema } from '../adapters/enforcer/enforcer-config.js';
+
+const duration = { type: 'string', pattern: '^\\s*(\\d+\\s*[smhdw]|(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?|P.*)\\s*$', minLength: 1 } as const;
+const groupName = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const groupList = { type: 'array', items: groupName, uniqueItems: true } as const;
+const toolName = { type: 'string', pattern: '^[a-zA-Z][a-zA-Z0-9_-]{0,63}$' } as const;
+
+/**
+ * JSON Schema of the package's config file (`configs/jit.yaml` or `.json`). The `policies` and `aws`
+ * sections are checked by the AWS config loader, which knows their rules; the Enforcer section by its adapter's
+ * schema. Every key is snake_case, as in Kubiya's own configs.
+ */
+export const jitConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    requesters: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        allowed_groups: groupList,
+        allow_on_behalf: { type: 'boolean' },
+      },
+    },
+    approvals: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        default_approver_groups: groupList,
+        timeout: duration,
+        knowledge: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['allowlist'],
+          properties: {
+            dir: { type: 'string', minLength: 1 },
+            allowlist: groupList,
+            min_score: { type: 'number', minimum: 0 },
+          },
+        },
+      },
+    },
+    directory: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type'],
+      properties: {
+        type: { enum: ['config', 'okta'] },
+        groups: {
+          type: 'object',
+          additionalProperties: {
+            type: 'array',
+            items: {
+              anyOf: [
+                { type: 'string', minLength: 3 },
+                {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['email'],
+                  properties: { email: { type: 'string', minLength: 3 }, status: { enum: ['ACTIVE', 'SUSPENDED', 'DEPROVISIONED'] } },
+                },
+              ],
+            },
+          },
+        },
+        membership_cache: duration,
+        member_list_cache: duration,
+      },
+    },
+    enforcer: enforcerConfigSchema,
+    expiry: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        warn_before: duration,
+        alert_after_failures: { type: 'integer', minimum: 1, maximum: 100 },
+        max_retry_delay: duration,
+        granting_lease: duration,
+      },
+    },
+    defaults: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { max_ttl: duration, default_ttl: duration },
+    },
+    tools: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'description'],
+        properties: {
+          name: toolName,
+          description: { type: 'string', minLength: 1, maxLength: 1024 },
+          max_ttl: duration,
+          default_ttl: duration,
+          approver_groups: groupList,
+          requester_groups: groupList,
+          parameters: { type: 'object' },
+        },
+      },
+    },
+    policies: { type: 'array' },
+    aws: { type: 'object' },
+    bundle: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { image: { type: 'string', minLength: 1 } },
+    },
+  },
+} as const;

@@ -1,0 +1,41 @@
+/** The config file's shape after schema validation (snake_case, as written). */
+export interface JitConfigFile {
+  requesters?: { allowed_groups?: string[]; allow_on_behalf?: boolean };
+  approvals?: {
+    default_approver_groups?: string[];
+    timeout?: string;
+    knowledge?: { dir?: string; allowlist: string[]; min_score?: number };
+  };
+  directory?: {
+    type: 'config' | 'okta';
+    groups?: Record<string, (string | { email: string; status?: 'ACTIVE' | 'SUSPENDED' | 'DEPROVISIONED' })[]>;
+    membership_cache?: string;
+    member_list_cache?: string;
+  };
+  enforcer?: { type: 'opa' | 'kubiya' | 'none'; url?: string; token_env?: string };
+  expiry?: { warn_before?: string; alert_after_failures?: number; max_retry_delay?: string; granting_lease?: string };
+  defaults?: { max_ttl?: string; default_ttl?: string };
+  tools?: ToolConfig[];
+  policies?: unknown[];
+  aws?: Record<string, unknown>;
+  bundle?: { image?: string };
+}
+
+/** One Kubiya tool that can be requested through the Enforcer. */
+export interface ToolConfig {
+  name: string;
+  description: string;
+  max_ttl?: string;
+  default_ttl?: string;
+  approver_groups?: string[];
+  requester_groups?: string[];
+  /** JSON Schema of the tool's parameters. */
+  parameters?: Record<string, unknown>;
+}
+
+/** A loaded config: the validated file plus where it came from (relative paths resolve against `dir`). */
+export interface LoadedConfig {
+  file: JitConfigFile;
+  path: string;
+  dir: string;
+}

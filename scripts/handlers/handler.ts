@@ -1,0 +1,19 @@
+import type { AppContext } from '../app/app-context.js';
+
+/** The arguments a tool was called with, by name; absent means not given. */
+export type ToolArgs = Record<string, string | undefined>;
+
+/** What a command prints: text a teammate can relay as it is, and the same result as data for `--output json`. */
+export interface CommandResult {
+  human: string;
+  json: Record<string, unknown>;
+  /** Non-zero when the command ran but the outcome is a failure (a sweep that could not revoke something). */
+  exitCode?: number;
+}
+
+/** One tool's handler: its argument names (the Kubiya tool's args) and what it does. */
+export interface ToolHandler {
+  name: string;
+  args: readonly string[];
+  run(ctx: AppContext, args: ToolArgs): Promise<CommandResult>;
+}
