@@ -90,8 +90,9 @@ export async function routeApprovers(
   throw new ValidationError(
     'approvers.none',
     `No approver group was found for ${entry.name}: it has no approver groups in the config, ${why}, and the config ` +
-      'sets no default approver groups. Ask an admin to map this tool to approver groups in the config, or to set ' +
-      'default approver groups (or add a knowledge document naming an allowlisted owning group).',
+      `sets no default approver groups. Ask an admin to map this tool to approver groups in the config ` +
+      `(approver_groups on ${entry.name}), to set default approver groups (approvals.default_approver_groups), or to ` +
+      'add a knowledge document naming an owning group that is in approvals.knowledge.allowlist.',
     { tool: entry.name },
   );
 }

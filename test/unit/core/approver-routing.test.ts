@@ -204,7 +204,8 @@ describe('routeApprovers: nothing found', () => {
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).code).toBe('approvers.none');
     expect((err as ValidationError).message).toMatch(/^No approver group was found for create_ec2/);
-    expect((err as ValidationError).message).toContain('map this tool to approver groups in the config');
-    expect((err as ValidationError).message).toContain('default approver groups');
+    expect((err as ValidationError).message).toContain('map this tool to approver groups in the config (approver_groups on create_ec2)');
+    expect((err as ValidationError).message).toContain('approvals.default_approver_groups');
+    expect((err as ValidationError).detail).toEqual({ tool: 'create_ec2' });
   });
 });
