@@ -6,7 +6,12 @@
 import type { CategoryPolicyInput } from './render-category-policy.js';
 
 /** The package's own tools that only approvers may run, when the config names none. */
-export const DEFAULT_ADMIN_TOOLS: readonly string[] = ['approve_tool_access_request', 'list_active_access_requests', 'describe_access_request'];
+export const DEFAULT_ADMIN_TOOLS: readonly string[] = [
+  'approve_tool_access_request',
+  'list_active_access_requests',
+  'describe_access_request',
+  'search_access_requests',
+];
 
 /** The package's own revoke tool, when the config names none. */
 export const DEFAULT_REVOKE_TOOLS: readonly string[] = ['revoke_access'];
@@ -34,7 +39,7 @@ export const categoryConfigSchema = {
   required: ['approver_group'],
   properties: {
     approver_group: { type: 'string', minLength: 1, maxLength: 200, description: 'Group whose members may run admin and revoke tools.' },
-    admin_tools: { ...toolList, description: 'Tools only the approver group may run (default: approve, list, describe).' },
+    admin_tools: { ...toolList, description: 'Tools only the approver group may run (default: approve, list, describe, search).' },
     restricted_tools: { ...toolList, description: 'Tools denied unless a just-in-time grant is in force.' },
     revoke_tools: { ...toolList, description: 'Tools that end access; approver group only (default: revoke_access).' },
   },
