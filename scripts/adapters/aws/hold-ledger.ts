@@ -60,6 +60,20 @@ export class HoldLedger {
     return (await this.holds(target)).filter((hold) => hold.grantKey !== key && hold.expiresAt * 1000 > nowMs);
   }
 
+  /**
+   * Whether a new hold on `target` must keep the access at the end: a live holder's flag is inherited; with
+   * none, an access already present is standing access unless expired holds (grants whose revocation has
+   * not run yet) account for it.
+   */
+  async keepFor(target: string, grantId: string, nowMs: number, present: boolean): Promise<boolean> {
+    const key = grantKey(grantId);
+    const others = (await this.holds(target)).filter((hold) => hold.grantKey !== key);
+    const live = others.filter((hold) => hold.expiresAt * 1000 > nowMs);
+    if (live.length > 0) return live.some((hold) => hold.keep);
+    if (others.length > 0) return present && others.some((hold) => hold.keep);
+    return present;
+  }
+
   /** Records the grant's hold; recording it again is success. */
   async add(target: string, grantId: string, expiresAtMs: number, keep: boolean): Promise<void> {
     const expiresAt = Math.ceil(expiresAtMs / 1000);

@@ -59,9 +59,7 @@ export class IamPolicyProvider implements AccessProvider {
       if (!attached) await attachPolicy(this.iam, userName, policyArn);
       return;
     }
-    const others = await this.ledger.others(target, ctx.grantId, this.now());
-    // With no live holder, an attachment already present is standing access that must outlive this grant.
-    const keep = others.length > 0 ? others.some((hold) => hold.keep) : attached;
+    const keep = await this.ledger.keepFor(target, ctx.grantId, this.now(), attached);
     await this.ledger.add(target, ctx.grantId, ctx.expiresAt, keep);
     if (attached) return;
     try {

@@ -82,8 +82,7 @@ export class IdentityCenterProvider implements AccessProvider {
       if (!assigned) await this.assign(r);
       return;
     }
-    const others = await this.ledger.others(r.target, ctx.grantId, this.now());
-    const keep = others.length > 0 ? others.some((hold) => hold.keep) : assigned;
+    const keep = await this.ledger.keepFor(r.target, ctx.grantId, this.now(), assigned);
     await this.ledger.add(r.target, ctx.grantId, ctx.expiresAt, keep);
     if (assigned) return;
     try {

@@ -8,7 +8,10 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // IAM user names: 1–64 of [\w+=,.@-]. Identity store user names: up to 128 printable characters.
 const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
 const IDENTITY_CENTER_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
-const PRINCIPAL_ARN = /^arn:aws[\w-]*:(iam|sts)::\d{12}:(user|role|assumed-role|root)(\/[\x21-\x7e]+)?$|^arn:aws[\w-]*:iam::\d{12}:root$/;
+// No wildcard and no characters outside IAM's name set: a principal must name exactly one identity.
+const PRINCIPAL_ARN = /^arn:aws[\w-]*:(iam|sts)::\d{12}:(user|role|assumed-role)\/[\w+=,.@/-]+$|^arn:aws[\w-]*:iam::\d{12}:root$/;
+// What an email's parts may bring into an IAM name or ARN: no `/` (a path), no `*` (a wildcard).
+const SAFE_PART = /^[\w+=,.@-]+$/;
 
 const KIND_WORDS: Record<PrincipalKind, string> = {
   iamUser: 'IAM user',
@@ -32,6 +35,9 @@ export function mapPrincipal(mapping: PrincipalMapping, email: string, kind: Pri
   const override = mapping.overrides[normalized]?.[kind];
   if (override === undefined && mapping.mapOnly) throw unmapped(email, kind, 'the mapping is explicit-only and has no entry for it');
   const pattern = override ?? mapping[kind];
+  if (kind !== 'identityCenterUser' && override === undefined && (!SAFE_PART.test(local) || !SAFE_PART.test(domain))) {
+    throw unmapped(email, kind, 'it has characters an IAM name cannot hold');
+  }
   if (pattern.includes('{account_id}') && !vars.accountId) throw unmapped(email, kind, 'the pattern needs {account_id} and the entry has none');
   const value = pattern
     .replaceAll('{email}', normalized)

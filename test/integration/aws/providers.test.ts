@@ -3,6 +3,7 @@ import { DynamicPolicyProvider } from '../../../scripts/adapters/aws/dynamic-pol
 import { IamPolicyProvider } from '../../../scripts/adapters/aws/iam-policy-provider.js';
 import { IdentityCenterProvider } from '../../../scripts/adapters/aws/identity-center-provider.js';
 import { RoleTrustProvider } from '../../../scripts/adapters/aws/role-trust-provider.js';
+import type { Json } from '../../../scripts/core/types.js';
 import { startMoto, type Moto } from '../../support/moto.js';
 import { jitResources, memoryLogger, motoClients } from './aws-state.js';
 import {
@@ -56,10 +57,11 @@ describe('aws-iam-policy', () => {
   });
 });
 
-for (const variant of [
+const variants: { name: 'aws-iam-dynamic' | 'aws-s3'; settings: Record<string, Json>; tool: string }[] = [
   { name: 'aws-iam-dynamic' as const, settings: { template: 'ReadJobsQueue', account_id: ACCOUNT }, tool: 'iam_grant_jobs' },
   { name: 'aws-s3' as const, settings: { policy_template: 'S3ReadOnlyPolicy', buckets: ['reports', 'exports'] }, tool: 's3_grant_reports' },
-]) {
+];
+for (const variant of variants) {
   describe(variant.name, () => {
     providerContract((): ProviderFixture => {
       const { iam } = motoClients(moto.endpoint);
