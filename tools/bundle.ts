@@ -8,7 +8,7 @@ import { ConfigError } from '../scripts/core/errors.js';
 import { CONFIG_PATH, DATA_PATH, renderContent } from './content.js';
 import type { ToolDefinition } from './definitions/definition.js';
 import { generatedTools } from './definitions/generated.js';
-import { BundleSchema, type Bundle, type ToolInput } from './model.js';
+import { BundleSchema, type Bundle, type FileSpecInput, type ToolInput } from './model.js';
 
 /** The named volume that keeps the SQLite database between tool runs. */
 export const DATA_VOLUME = 'kubiya-jit-data';
@@ -49,6 +49,11 @@ export interface BundleInput {
   config: unknown;
   /** The package version, recorded as the bundle's version. */
   version: string;
+  /**
+   * More files for every tool's container beside the config (companion configs, knowledge documents), at
+   * absolute destinations; like the config, they are baked in because a bundle source gets no dynamic_config.
+   */
+  files?: readonly FileSpecInput[];
   /** Overrides {@link TOOL_ENV}. */
   env?: readonly string[];
   /** Overrides {@link TOOL_SECRETS}. */
@@ -79,7 +84,7 @@ export function buildBundle(input: BundleInput): Bundle {
     args: definition.args,
     env: [...(input.env ?? TOOL_ENV)],
     secrets: [...(input.secrets ?? TOOL_SECRETS)],
-    with_files: [{ destination: CONFIG_PATH, content: configJson }],
+    with_files: [{ destination: CONFIG_PATH, content: configJson }, ...(input.files ?? []).map((file) => ({ ...file }))],
     with_volumes: [{ name: DATA_VOLUME, path: DATA_PATH }],
     long_running: false,
     mermaid: definition.mermaid,

@@ -56,7 +56,8 @@ export function renderContent(command: string, argNames: readonly string[]): str
     `command -v kubiya-jit >/dev/null 2>&1 || { echo "kubiya-jit is not on PATH in this image" >&2; exit 127; }`,
   ];
   if (argNames.length === 0) {
-    lines.push(`exec kubiya-jit ${command}`);
+    // Stdin closed: when the shell reads its script from stdin, the CLI must not inherit the rest of it.
+    lines.push(`exec kubiya-jit ${command} </dev/null`);
     return `${lines.join('\n')}\n`;
   }
   lines.push(`exec kubiya-jit ${command} ${ARGS_DOCUMENT_FLAG} <<'${ARGS_DELIMITER}'`);

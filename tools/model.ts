@@ -117,6 +117,8 @@ export type ArgInput = z.input<typeof ArgSchema>;
 /** An arg after parsing: `type` and `required` are always present. */
 export type Arg = z.output<typeof ArgSchema>;
 export type FileSpec = z.output<typeof FileSpecSchema>;
+/** A file spec as written before parsing. */
+export type FileSpecInput = z.input<typeof FileSpecSchema>;
 export type Volume = z.output<typeof VolumeSchema>;
 /** A tool as written before parsing. */
 export type ToolInput = z.input<typeof ToolSchema>;

@@ -105,3 +105,15 @@ describe('writeBundle and checkBundle', () => {
     expect(checkBundle(path, full).diff).toContain('formatting');
   });
 });
+
+describe('extra files', () => {
+  it('places them beside the config in every tool and refuses two files at one destination', () => {
+    const base = { staticTools: STATIC_TOOLS, generated: [], image: 'x:1', version: '1', config: {} };
+    const bundle = buildBundle({ ...base, files: [{ destination: '/etc/kubiya-jit/knowledge/ec2.md', content: '# EC2' }] });
+    for (const tool of bundle.tools) {
+      expect(tool.with_files.map((file) => file.destination)).toEqual([CONFIG_PATH, '/etc/kubiya-jit/knowledge/ec2.md']);
+    }
+    expect(() => buildBundle({ ...base, files: [{ destination: CONFIG_PATH, content: '{}' }] })).toThrow(/two files/);
+    expect(() => buildBundle({ ...base, files: [{ destination: 'relative.md', content: '' }] })).toThrow(ConfigError);
+  });
+});

@@ -55,7 +55,7 @@ describe.each(tools.map((tool) => [tool.name, tool] as const))('content of %s', 
     expect(rest.join('')).not.toMatch(/\{\{(?! \.[A-Za-z_][A-Za-z0-9_]* \}\}$)/m);
     for (const name of names) expect(content).toMatch(new RegExp(`^\\{\\{ \\.${name} \\}\\}$`, 'm'));
     expect(content.match(/\{\{/g)?.length ?? 0).toBe(names.length);
-    expect(content.trimEnd().split('\n').at(-1)).toBe(names.length ? ARGS_DELIMITER : `exec kubiya-jit ${tool.name}`);
+    expect(content.trimEnd().split('\n').at(-1)).toBe(names.length ? ARGS_DELIMITER : `exec kubiya-jit ${tool.name} </dev/null`);
   });
 
   it.each(SHELL_MODES)('passes hostile values through %s as data, byte for byte', (mode) => {
@@ -86,6 +86,15 @@ describe.each(tools.map((tool) => [tool.name, tool] as const))('content of %s', 
       const last = target === names.at(-1);
       if (!last) expect(() => parseArgsDocument(result.stdin!, names)).toThrow(/missing_arg|no value for/);
     }
+  });
+
+  it.each(SHELL_MODES)('exits without reading on when kubiya-jit is missing (%s)', (mode) => {
+    if (names.length === 0) return;
+    const attack = `ok\n${ARGS_DELIMITER}\ntouch ${sandbox.pwnDir}/no-cli`;
+    const result = sandbox.run(renderGoTemplate(tool.content!, { [names[0]!]: attack }), mode, { withCli: false });
+    expect(result.pwned).toEqual([]);
+    expect(result.status).toBe(127);
+    expect(result.stderr).toContain('kubiya-jit is not on PATH');
   });
 
   it('renders a missing optional arg as Go does and the CLI reads it as absent', () => {

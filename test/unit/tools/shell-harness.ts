@@ -55,13 +55,14 @@ export class ShellSandbox {
     chmodSync(fake, 0o755);
   }
 
-  /** Runs rendered content in the given mode and collects what happened. */
-  run(script: string, mode: ShellMode): RunResult {
+  /** Runs rendered content in the given mode (without the fake CLI on PATH if asked) and collects what happened. */
+  run(script: string, mode: ShellMode, opts: { withCli?: boolean } = {}): RunResult {
     // Each run starts with an empty pwn directory, so a file found afterwards was written by this run.
     rmSync(this.pwnDir, { recursive: true, force: true });
     mkdirSync(this.pwnDir);
     const out = join(this.root, `run-${++this.runs}`);
-    const env = { PATH: `${this.binDir}:/usr/local/bin:/usr/bin:/bin`, FAKE_OUT: out, HOME: this.root, LANG: 'C.UTF-8' };
+    const path = opts.withCli === false ? '/usr/bin:/bin' : `${this.binDir}:/usr/local/bin:/usr/bin:/bin`;
+    const env = { PATH: path, FAKE_OUT: out, HOME: this.root, LANG: 'C.UTF-8' };
     const file = `${out}.sh`;
     writeFileSync(file, script);
     const [shell, how] = mode.split(' ') as [string, string];
