@@ -1,0 +1,87 @@
+import { defaultAwsSettings, DEFAULT_PRINCIPAL_MAPPING, type AwsSettings } from '../../adapters/aws/aws-settings.js';
+import { BUILTIN_TEMPLATES } from '../../adapters/aws/policy-document.js';
+import { ConfigError } from '../../core/errors.js';
+import { awsSectionSchema } from './aws-schemas.js';
+import { compile } from './compile-schema.js';
+import { assertValid, fieldPath } from './validate-json.js';
+
+/** The `aws` section as written (snake_case), after schema validation. */
+interface AwsSectionFile {
+  region?: string;
+  endpoint?: string;
+  access_configs_file?: string;
+  s3_configs_file?: string;
+  principals?: {
+    iam_user?: string;
+    identity_center_user?: string;
+    principal_arn?: string;
+    allowed_domains?: string[];
+    map_only?: boolean;
+    overrides?: Record<string, { iam_user?: string; identity_center_user?: string; principal_arn?: string }>;
+  };
+  identity_center?: { instance_arn?: string; identity_store_id?: string };
+  role_trust?: { name: string; role_name: string; description: string; session_duration: string; account_id?: string; approver_groups?: string[] }[];
+  policy_templates?: Record<string, { description: string; statements: { actions: string[]; resources: string[] }[] }>;
+  dynamic_policies?: { name: string; description: string; template: string; session_duration: string; account_id?: string; buckets?: string[]; approver_groups?: string[] }[];
+  poll?: { max_attempts?: number; initial_delay_ms?: number; max_delay_ms?: number };
+}
+
+/** The parsed section: the providers' settings plus what only the catalog needs (files, approver groups). */
+export interface AwsSection {
+  settings: AwsSettings;
+  accessConfigsFile: string;
+  s3ConfigsFile: string;
+  raw: AwsSectionFile;
+}
+
+/**
+ * Validates the config's `aws` section and resolves it into {@link AwsSettings} with defaults. An absent
+ * section is all defaults; a bad one is a ConfigError naming the field.
+ */
+export async function parseAwsSection(section: unknown, where = 'the config'): Promise<AwsSection> {
+  const raw = (section ?? {}) as AwsSectionFile;
+  assertValid(await compile(awsSectionSchema), raw, `${where}: aws`, (parts) => ({ field: fieldPath(parts) }));
+  const p = raw.principals ?? {};
+  const overrides: AwsSettings['principals']['overrides'] = {};
+  for (const [email, o] of Object.entries(p.overrides ?? {})) {
+    overrides[email.toLowerCase()] = { iamUser: o.iam_user, identityCenterUser: o.identity_center_user, principalArn: o.principal_arn };
+  }
+  const defaults = defaultAwsSettings();
+  const poll = { maxAttempts: raw.poll?.max_attempts ?? defaults.poll.maxAttempts, initialDelayMs: raw.poll?.initial_delay_ms ?? defaults.poll.initialDelayMs, maxDelayMs: raw.poll?.max_delay_ms ?? defaults.poll.maxDelayMs };
+  if (poll.initialDelayMs > poll.maxDelayMs) throw new ConfigError(`${where}: aws.poll.initial_delay_ms (${poll.initialDelayMs}) is above aws.poll.max_delay_ms (${poll.maxDelayMs}).`);
+  const policyTemplates = raw.policy_templates ?? {};
+  for (const name of Object.keys(policyTemplates)) {
+    if (BUILTIN_TEMPLATES[name]) throw new ConfigError(`${where}: aws.policy_templates.${name} would replace the built-in template of that name; choose another name.`);
+  }
+  for (const [i, entry] of (raw.dynamic_policies ?? []).entries()) {
+    if (!policyTemplates[entry.template] && !BUILTIN_TEMPLATES[entry.template]) {
+      throw new ConfigError(`${where}: aws.dynamic_policies[${i}] ("${entry.name}"), field template: "${entry.template}" is not a built-in template nor in aws.policy_templates.`);
+    }
+  }
+  const settings: AwsSettings = {
+    ...defaults,
+    ...(raw.region ? { region: raw.region } : {}),
+    ...(raw.endpoint ? { endpoint: raw.endpoint } : {}),
+    principals: {
+      iamUser: p.iam_user ?? DEFAULT_PRINCIPAL_MAPPING.iamUser,
+      identityCenterUser: p.identity_center_user ?? DEFAULT_PRINCIPAL_MAPPING.identityCenterUser,
+      principalArn: p.principal_arn ?? DEFAULT_PRINCIPAL_MAPPING.principalArn,
+      allowedDomains: p.allowed_domains ?? [],
+      overrides,
+      mapOnly: p.map_only ?? false,
+    },
+    identityCenter: { instanceArn: raw.identity_center?.instance_arn, identityStoreId: raw.identity_center?.identity_store_id },
+    roleTrust: (raw.role_trust ?? []).map((r) => ({ name: r.name, roleName: r.role_name, description: r.description, sessionDuration: r.session_duration, accountId: r.account_id })),
+    policyTemplates,
+    dynamicPolicies: (raw.dynamic_policies ?? []).map((d) => ({
+      name: d.name,
+      description: d.description,
+      template: d.template,
+      sessionDuration: d.session_duration,
+      accountId: d.account_id,
+      buckets: d.buckets ?? [],
+    })),
+    poll,
+  };
+  return { settings, accessConfigsFile: raw.access_configs_file ?? 'access_configs.json', s3ConfigsFile: raw.s3_configs_file ?? 's3_configs.json', raw };
+}
