@@ -93,7 +93,7 @@ export class OktaState {
     return id;
   }
 
-  /** Adds the user with this email (or login) to the group with this exact name. */
+  /** Adds the user with this email (or login) to the group with this id or exact name (the first, if several). */
   addMember(groupName: string, email: string): void {
     const group = this.groupByName(groupName);
     group.members.add(this.userByEmail(email).id);
@@ -138,7 +138,7 @@ export class OktaState {
   }
 
   private groupByName(name: string): StoredGroup {
-    const group = [...this.groups.values()].find((g) => g.profile.name === name);
+    const group = this.groups.get(name) ?? [...this.groups.values()].find((g) => g.profile.name === name);
     if (!group) throw new Error(`stand-in: no group named ${name}`);
     return group;
   }

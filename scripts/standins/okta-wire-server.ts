@@ -37,6 +37,7 @@ export interface OktaWireServer {
   readonly state: OktaState;
   addUser(input: { email: string; login?: string; status: OktaUserStatus; firstName?: string; lastName?: string }): string;
   addGroup(name: string, options?: { type?: 'OKTA_GROUP' | 'APP_GROUP' | 'BUILT_IN'; description?: string }): string;
+  /** Adds a member to the group with this exact name (or id, to reach one of several same-named groups). */
   addMember(groupName: string, email: string): void;
   removeMember(groupName: string, email: string): void;
   setStatus(email: string, status: OktaUserStatus): void;

@@ -29,6 +29,10 @@ beforeAll(async () => {
     server.addMember('platform-approvers', email);
   }
   server.addMember('platform-approvers-extra', 'out@example.com');
+  // An imported app group with the same name must not make its members approvers.
+  const appGroupId = server.addGroup('platform-approvers', { type: 'APP_GROUP' });
+  server.addUser({ email: 'imported@example.com', status: 'ACTIVE' });
+  server.addMember(appGroupId, 'imported@example.com');
 });
 
 afterAll(async () => {
@@ -153,9 +157,11 @@ describe('isActiveMember', () => {
     expect(err.message).toContain('ghost-group');
   });
 
-  it('does not count membership of another group that merely shares the name in another case or prefix', async () => {
+  it('does not count membership of a group that only shares a prefix, or of an imported group of the same name', async () => {
     const { directory } = await directoryFor(server);
     expect(await directory.isActiveMember('out@example.com', 'platform-approvers')).toBe(false);
+    expect(await directory.isActiveMember('imported@example.com', 'platform-approvers')).toBe(false);
+    expect((await directory.groupMembers('platform-approvers')).map((p) => p.email)).not.toContain('imported@example.com');
     expect(await directory.isActiveMember('out@example.com', 'platform-approvers-extra')).toBe(true);
   });
 });
