@@ -22,8 +22,8 @@ export interface OktaLoggedRequest {
   at: number;
 }
 
-/** A failure to inject: an Okta error reply, or a dropped connection. */
-export type OktaFailure = { status: number; errorCode?: string; errorSummary?: string } | 'drop';
+/** A failure to inject: an Okta error reply, a dropped connection, or no answer at all. */
+export type OktaFailure = { status: number; errorCode?: string; errorSummary?: string } | 'drop' | 'hang';
 
 /** A running stand-in and the handles tests use to shape it. */
 export interface OktaWireServer {
@@ -132,6 +132,11 @@ export async function startOktaWireServer(options: { token?: string; pageLimitMa
     if (fault === 'drop') {
       entry.status = -1;
       req.socket.destroy();
+      return;
+    }
+    if (fault === 'hang') {
+      // Never answers; close() ends the connection.
+      entry.status = -1;
       return;
     }
     if (fault && 'rateLimitResetAt' in fault) {

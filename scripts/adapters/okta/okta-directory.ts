@@ -38,7 +38,7 @@ interface PersonSnapshot {
 function seconds(name: string, value: number | undefined, fallback: number, max: number): number {
   const resolved = value ?? fallback;
   if (!Number.isInteger(resolved) || resolved < 0 || resolved > max) {
-    throw new ConfigError(`Okta ${name} must be a whole number of seconds from 0 to ${max} (got ${String(value)}).`);
+    throw new ConfigError(`The Okta ${name} must be a whole number of seconds from 0 to ${max} (got ${String(value)}).`, { setting: name });
   }
   return resolved;
 }
@@ -51,8 +51,8 @@ export function resolveDirectoryOptions(options: OktaDirectoryOptions): Required
   }
   return {
     ...options,
-    membershipCacheSeconds: seconds('membershipCacheSeconds', options.membershipCacheSeconds, 60, 300),
-    memberListCacheSeconds: seconds('memberListCacheSeconds', options.memberListCacheSeconds, 300, 3600),
+    membershipCacheSeconds: seconds('membership cache (directory.membership_cache)', options.membershipCacheSeconds, 60, 300),
+    memberListCacheSeconds: seconds('member list cache (directory.member_list_cache)', options.memberListCacheSeconds, 300, 3600),
     maxRateLimitWaitSeconds: seconds('maxRateLimitWaitSeconds', options.maxRateLimitWaitSeconds, 30, 600),
     requestTimeoutMs,
   };

@@ -170,6 +170,7 @@ describe('configuration', () => {
   it('refuses a membership window over five minutes', async () => {
     const err = await rejection(directoryFor(server, { membershipCacheSeconds: 301 }));
     expect(err.name).toBe('ConfigError');
-    expect(err.message).toContain('membershipCacheSeconds');
+    expect(err.message).toContain('directory.membership_cache');
+    expect(err.message).toContain('300');
   });
 });

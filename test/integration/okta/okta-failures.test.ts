@@ -120,6 +120,14 @@ describe('Okta down', () => {
     expect(err.code).toBe('okta.unreachable');
   });
 
+  it('reports an Okta that does not answer within requestTimeoutMs as okta.unreachable', async () => {
+    const { directory } = await directoryFor(server, { requestTimeoutMs: 300 });
+    server.failNext(1, 'hang');
+    const err = await rejection(directory.groupMembers('db-owners'));
+    expect(err.code).toBe('okta.unreachable');
+    expect(err.message).toContain('no answer in time');
+  });
+
   it('reports an Okta server error as okta.error with Okta\'s code', async () => {
     const { directory } = await directoryFor(server);
     server.failNext(1, { status: 500, errorCode: 'E0000009', errorSummary: 'Internal Server Error' });
