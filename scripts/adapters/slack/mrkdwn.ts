@@ -76,7 +76,8 @@ export function joinLines(items: string[], max: number, separator = '\n'): strin
     if (next + reserve > max) {
       if (kept.length > 0) kept.push(more);
       else if (reserve === 0) kept.push(truncate(item, max));
-      else kept.push(truncate(item, max - reserve), more);
+      // The first item is shown (cut short), so only the ones after it are "more".
+      else kept.push(truncate(item, max - reserve), `… and ${items.length - index - 1} more`);
       return kept.join(separator);
     }
     kept.push(item);
