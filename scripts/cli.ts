@@ -35,10 +35,12 @@ async function dispatch(ctx: AppContext, argv: ParsedArgv): Promise<CommandResul
 }
 
 async function main(): Promise<number> {
-  let format: OutputFormat = 'human';
+  // Decided before parsing, so that even a malformed command line gets its error in the format asked for.
+  const raw = process.argv.slice(2);
+  let format: OutputFormat = raw.some((word, i) => word === '--output=json' || word === '--json' || (word === '--output' && raw[i + 1] === 'json')) ? 'json' : 'human';
   let ctx: AppContext | undefined;
   try {
-    const argv = parseArgv(process.argv.slice(2));
+    const argv = parseArgv(raw);
     const output = argv.options.output;
     if (output !== undefined && output !== 'json' && output !== 'human') {
       throw new ValidationError('cli.bad_output', '--output must be json or human.');

@@ -2,7 +2,10 @@ import { formatDuration } from '../core/duration.js';
 import { describeStatus } from '../core/lifecycle.js';
 import type { AccessRequest, AuditEvent } from '../core/types.js';
 
+/** For people: whole seconds. */
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z') : '');
+/** For machines: exact to the millisecond, the same instant the Enforcer and AWS were given. */
+const exact = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
 
 /** A request as data for `--output json`: the fields a caller needs, times as ISO strings. */
 export function requestJson(request: AccessRequest): Record<string, unknown> {
@@ -19,12 +22,12 @@ export function requestJson(request: AccessRequest): Record<string, unknown> {
     approvers: request.approvers,
     routing: request.routing,
     will_grant: request.preview.summary,
-    created_at: iso(request.createdAt),
+    created_at: exact(request.createdAt),
     decided_by: request.decidedBy ?? null,
-    decided_at: iso(request.decidedAt) || null,
-    granted_at: iso(request.grantedAt) || null,
-    expires_at: iso(request.expiresAt) || null,
-    ended_at: iso(request.endedAt) || null,
+    decided_at: exact(request.decidedAt),
+    granted_at: exact(request.grantedAt),
+    expires_at: exact(request.expiresAt),
+    ended_at: exact(request.endedAt),
     end_reason: request.endReason ?? null,
     last_error: request.lastError ?? null,
   };

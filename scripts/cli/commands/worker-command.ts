@@ -1,11 +1,14 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { AppContext } from '../../app/app-context.js';
+import { databasePath } from '../../app/runtime-paths.js';
 import { dueThresholds } from '../../core/settings.js';
 import { sweepDue } from '../../core/use-cases/sweep.js';
 import type { CommandResult } from '../../handlers/handler.js';
 import { sweepResult } from '../../handlers/sweep-handler.js';
 import type { ParsedArgv } from '../parse-argv.js';
 
-/** Longest sleep: requests created by other runs are noticed at least this often. */
+/** Longest sleep, a safety net: writes by other runs normally wake the worker at once (see {@link wakeOnWrite}). */
 const MAX_IDLE_MS = 30_000;
 /** Shortest sleep, so a request that stays due (a failing removal) cannot spin the loop. */
 const MIN_SLEEP_MS = 200;
@@ -17,7 +20,9 @@ export async function sweepCommand(ctx: AppContext): Promise<CommandResult> {
 
 /**
  * `kubiya-jit worker [--max-runtime 10m]`: sweeps, then sleeps until the next instant something is due (the
- * next expiry, warning, retry or timeout), capped at 30 s to notice new grants. Stops on SIGTERM/SIGINT.
+ * next expiry, warning, retry or timeout). Another run's write to the database (a new grant) wakes it to
+ * recompute that instant, so a short grant made after the worker fell asleep still ends on time.
+ * Stops on SIGTERM/SIGINT.
  */
 export async function workerCommand(ctx: AppContext, argv: ParsedArgv): Promise<CommandResult> {
   const deps = await ctx.deps();
@@ -28,16 +33,38 @@ export async function workerCommand(ctx: AppContext, argv: ParsedArgv): Promise<
   process.once('SIGINT', stop);
   let sweeps = 0;
   let ended = 0;
-  while (!stopping && Date.now() < stopAt) {
-    const report = await sweepDue(deps, { limit: 100 });
-    sweeps += 1;
-    ended += report.expired.length;
-    if (report.expired.length || report.timedOut.length || report.errors.length) ctx.log.info('worker sweep', { ...report });
-    const next = await deps.store.nextDueAt(dueThresholds(ctx.policy));
-    const wait = next === undefined ? MAX_IDLE_MS : Math.min(Math.max(next - ctx.clock.now(), MIN_SLEEP_MS), MAX_IDLE_MS);
-    await sleepUnless(Math.min(wait, stopAt - Date.now()), () => stopping);
+  let written = false;
+  const watcher = wakeOnWrite(databasePath(ctx.env), () => (written = true));
+  try {
+    while (!stopping && Date.now() < stopAt) {
+      written = false;
+      const report = await sweepDue(deps, { limit: 100 });
+      sweeps += 1;
+      ended += report.expired.length;
+      if (report.expired.length || report.timedOut.length || report.errors.length) ctx.log.info('worker sweep', { ...report });
+      const next = await deps.store.nextDueAt(dueThresholds(ctx.policy));
+      const wait = next === undefined ? MAX_IDLE_MS : Math.min(Math.max(next - ctx.clock.now(), MIN_SLEEP_MS), MAX_IDLE_MS);
+      await sleepUnless(Math.min(wait, stopAt - Date.now()), () => stopping || written);
+    }
+  } finally {
+    watcher?.close();
   }
   return { human: `Worker stopped after ${sweeps} sweeps; ${ended} grants ended.`, json: { sweeps, ended } };
+}
+
+/**
+ * Watches the database's folder: SQLite in WAL mode touches the `-wal` file on every commit, so any run's write
+ * calls `onWrite`. Returns undefined where watching is not possible; the worker then relies on its 30 s cap.
+ */
+function wakeOnWrite(database: string, onWrite: () => void): FSWatcher | undefined {
+  try {
+    const wal = `${basename(database)}-wal`;
+    return watch(dirname(database), { persistent: false }, (_event, file) => {
+      if (file && String(file) === wal) onWrite();
+    });
+  } catch {
+    return undefined;
+  }
 }
 
 function parseMs(text: string): number {
@@ -46,9 +73,10 @@ function parseMs(text: string): number {
   return Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
 }
 
-async function sleepUnless(ms: number, stopped: () => boolean): Promise<void> {
+/** Sleeps `ms`, waking early (checked every 50 ms) once `wake()` is true. */
+async function sleepUnless(ms: number, wake: () => boolean): Promise<void> {
   const end = Date.now() + Math.max(ms, 0);
-  while (!stopped() && Date.now() < end) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(end - Date.now(), 250)));
-  }
+  do {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(Math.min(end - Date.now(), 50), 0)));
+  } while (!wake() && Date.now() < end);
 }
