@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type * as AjvModule from 'ajv';
 import type { CatalogEntry, ParamIssue } from '../core/catalog.js';
 import { parseDuration } from '../core/duration.js';
 import { ConfigError } from '../core/errors.js';
@@ -59,7 +60,7 @@ function toolEntry(config: LoadedConfig, tool: ToolConfig, index: number, defaul
 /** Compiles a tool's parameter schema into a checker returning issues with JSON-pointer-like paths. */
 export function compileParams(schema: Json, where: string): (params: Record<string, Json>) => ParamIssue[] {
   // Required lazily and synchronously: only request validation needs ajv here.
-  const { Ajv } = requireFromHere('ajv') as typeof import('ajv');
+  const { Ajv } = requireFromHere('ajv') as typeof AjvModule;
   const ajv = new Ajv({ allErrors: true, strict: false });
   let validate: ReturnType<typeof ajv.compile>;
   try {

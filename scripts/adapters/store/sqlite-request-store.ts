@@ -67,18 +67,16 @@ export class SqliteRequestStore implements RequestStore {
       where.push(`status IN (${filter.statuses.map((_, i) => `@status${i}`).join(', ')})`);
       filter.statuses.forEach((status, i) => (params[`status${i}`] = status));
     }
-    if (filter.requester) (where.push('requester = @requester'), (params.requester = filter.requester));
-    if (filter.toolName) (where.push('tool_name = @toolName'), (params.toolName = filter.toolName));
-    if (filter.approver) {
-      where.push(`EXISTS (SELECT 1 FROM json_each(body, '$.approvers') WHERE value = @approver)`);
-      params.approver = filter.approver;
-    }
-    if (filter.text) {
-      where.push(`body LIKE @text ESCAPE '\\'`);
-      params.text = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    }
-    if (filter.createdAfter !== undefined) (where.push('created_at >= @after'), (params.after = filter.createdAfter));
-    if (filter.createdBefore !== undefined) (where.push('created_at < @before'), (params.before = filter.createdBefore));
+    const add = (clause: string, name: string, value: unknown) => {
+      where.push(clause);
+      params[name] = value;
+    };
+    if (filter.requester) add('requester = @requester', 'requester', filter.requester);
+    if (filter.toolName) add('tool_name = @toolName', 'toolName', filter.toolName);
+    if (filter.approver) add(`EXISTS (SELECT 1 FROM json_each(body, '$.approvers') WHERE value = @approver)`, 'approver', filter.approver);
+    if (filter.text) add(`body LIKE @text ESCAPE '\\'`, 'text', `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (filter.createdAfter !== undefined) add('created_at >= @after', 'after', filter.createdAfter);
+    if (filter.createdBefore !== undefined) add('created_at < @before', 'before', filter.createdBefore);
     params.limit = filter.limit ?? 50;
     const sql = `SELECT body FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT @limit`;
     return (this.db.prepare(sql).all(params) as Row[]).map(parse);
