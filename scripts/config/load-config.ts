@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.js';
 import { describeAjvErrors } from './ajv-errors.js';
 import type { JitConfigFile, LoadedConfig } from './jit-config.js';
 import { jitConfigSchema } from './jit-config-schema.js';
+import type { ErrorObject } from 'ajv';
 
-/** The package root (where `configs/` lives), from this file's place in `dist/scripts/config/`. */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** The package root (where `configs/` lives): the nearest folder above this file with a package.json. */
+export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
 
 /** The embedded default config, used when `JIT_CONFIG` is not set. */
 export const DEFAULT_CONFIG_PATH = resolve(PACKAGE_ROOT, 'configs', 'jit.yaml');
@@ -42,11 +43,38 @@ async function parseConfigText(text: string, path: string): Promise<unknown> {
   }
 }
 
+type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
 async function validateConfig(data: unknown, path: string): Promise<void> {
-  const { Ajv } = await import('ajv');
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  const validate = ajv.compile(jitConfigSchema);
+  const validate = await loadValidator();
   if (!validate(data)) {
     throw new ConfigError(`${path}: ${describeAjvErrors(validate.errors).join('; ')}`, { path });
   }
+}
+
+/**
+ * The build's precompiled validator (build-validator.ts) when present, else ajv compiling the schema now (when
+ * running from source, as the tests do). Both apply the same schema.
+ */
+async function loadValidator(): Promise<Validator> {
+  try {
+    const generated = (await import(/* @vite-ignore */ GENERATED_PATH)) as { validate: Validator };
+    return generated.validate;
+  } catch {
+    const { Ajv } = await import('ajv');
+    return new Ajv({ allErrors: true, strict: false }).compile(jitConfigSchema) as Validator;
+  }
+}
+
+const GENERATED_PATH = './jit-config-validate.generated.js';
+
+// The compiled file sits in dist/scripts/config and the source in scripts/config; both must find the same root.
+function findPackageRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(resolve(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(from, '..', '..');
+    dir = parent;
+  }
+  return dir;
 }

@@ -48,4 +48,12 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       );
     `,
   },
+  {
+    version: 2,
+    name: 'indexes for the next-due lookup every tool run makes',
+    sql: `
+      CREATE INDEX requests_by_status_created ON requests (status, created_at);
+      CREATE INDEX requests_by_status_warned_expiry ON requests (status, warned, expires_at);
+    `,
+  },
 ];

@@ -92,7 +92,8 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async nextDueAt(t: DueThresholds): Promise<number | undefined> {
-    const row = this.db.prepare(`SELECT MIN(due_at) AS next FROM (${dueTimesSql})`).get(thresholdParams(t)) as { next: number | null };
+    // One indexed MIN per kind of due work: every tool run asks this, so it must not scan the table.
+    const row = this.db.prepare(nextDueSql).get(thresholdParams(t)) as { next: number | null };
     return row.next ?? undefined;
   }
 
@@ -166,6 +167,15 @@ const dueTimesSql = `
   END AS due_at
   FROM requests
   WHERE status IN ('access_granted', 'ending', 'approval_pending', 'granting')`;
+
+const nextDueSql = `
+  SELECT MIN(due_at) AS next FROM (
+    SELECT MIN(expires_at) AS due_at FROM requests WHERE status = 'access_granted'
+    UNION ALL SELECT MIN(expires_at) - @warnBeforeMs FROM requests WHERE status = 'access_granted' AND warned = 0
+    UNION ALL SELECT MIN(COALESCE(next_attempt_at, updated_at)) FROM requests WHERE status = 'ending'
+    UNION ALL SELECT MIN(created_at) + @approvalTimeoutMs FROM requests WHERE status = 'approval_pending'
+    UNION ALL SELECT MIN(updated_at) + @grantingLeaseMs FROM requests WHERE status = 'granting'
+  )`;
 
 function thresholdParams(t: DueThresholds): Record<string, number> {
   return { warnBeforeMs: t.warnBeforeMs, approvalTimeoutMs: t.approvalTimeoutMs, grantingLeaseMs: t.grantingLeaseMs };

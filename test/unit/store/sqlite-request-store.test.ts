@@ -66,6 +66,15 @@ describe('SqliteRequestStore', () => {
     expect(await store.nextDueAt(thresholds)).toBe(now + 3_600_000);
     await store.create(requestFixture({ id: 'req_b', status: 'access_granted', expiresAt: now + 1_000_000 }), []);
     expect(await store.nextDueAt(thresholds)).toBe(now + 1_000_000 - thresholds.warnBeforeMs);
+    await store.create(requestFixture({ id: 'req_c', status: 'approval_pending', createdAt: now - thresholds.approvalTimeoutMs + 5_000 }), []);
+    expect(await store.nextDueAt(thresholds)).toBe(now + 5_000);
+    await store.create(requestFixture({ id: 'req_d', status: 'granting', createdAt: now, updatedAt: now - thresholds.grantingLeaseMs + 3_000 }), []);
+    expect(await store.nextDueAt(thresholds)).toBe(now + 3_000);
+    await store.create(requestFixture({ id: 'req_e', status: 'ending', nextAttemptAt: now + 1_000 }), []);
+    expect(await store.nextDueAt(thresholds)).toBe(now + 1_000);
+    // Final states are never due.
+    await store.create(requestFixture({ id: 'req_f', status: 'access_expired', expiresAt: now - 99_000 }), []);
+    expect(await store.nextDueAt(thresholds)).toBe(now + 1_000);
   });
 
   it('lists by requester, approver, status and text, newest first', async () => {

@@ -1,0 +1,18 @@
+/**
+ * `npm run bench`: prints the figures the issues name. Speed is measured here, never asserted in tests.
+ */
+import { benchApprovers } from './approvers-bench.js';
+import { benchDescribe } from './describe-bench.js';
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+const describe = await benchDescribe();
+console.log(`describe_access_request on ${describe.requests.toLocaleString('en')} requests, ${describe.runs} runs each:`);
+console.log(`  bare node -e 0           median ${ms(describe.bareMedianMs)}  p90 ${ms(describe.bareP90Ms)}`);
+console.log(`  kubiya-jit describe      median ${ms(describe.describeMedianMs)}  p90 ${ms(describe.describeP90Ms)}`);
+console.log(`  ratio                    ${describe.ratio.toFixed(1)}x (aim: within 3x of bare Node)`);
+
+const approvers = await benchApprovers();
+console.log(`approver resolution, Okta group of ${approvers.members.toLocaleString('en')} members in pages of 200 (local stand-in):`);
+console.log(`  cold                     ${ms(approvers.coldMs)}`);
+console.log(`  cache warm               ${ms(approvers.warmMs)}`);
