@@ -51,7 +51,7 @@ export const categoryConfigSchema = {
  */
 export function categoryPolicyInput(config: CategoryPolicyConfig, extraRestricted: readonly string[] = []): CategoryPolicyInput {
   return {
-    approverGroup: config.approver_group,
+    approverGroups: [config.approver_group],
     adminTools: [...(config.admin_tools ?? DEFAULT_ADMIN_TOOLS)],
     restrictedTools: [...new Set([...(config.restricted_tools ?? []), ...extraRestricted])],
     revokeTools: [...(config.revoke_tools ?? DEFAULT_REVOKE_TOOLS)],

@@ -12,7 +12,8 @@ import { ConfigError } from '../../core/errors.js';
 
 /** What the policy is rendered from. */
 export interface CategoryPolicyInput {
-  approverGroup: string;
+  /** Every group whose members may approve something: admin and revoke tools are theirs. */
+  approverGroups: string[];
   adminTools: string[];
   restrictedTools: string[];
   revokeTools: string[];
@@ -21,7 +22,7 @@ export interface CategoryPolicyInput {
 /**
  * Returns the Rego module text. Every name is embedded as a JSON string literal, which is also a valid
  * Rego string literal, so no tool or group name can end the string and inject Rego. Throws a ConfigError
- * when the approver group is empty or a tool is in two categories.
+ * when there is no approver group or a tool is in two categories.
  */
 export function renderCategoryPolicy(c: CategoryPolicyInput): string {
   checkInput(c);
@@ -34,15 +35,15 @@ package kubiya.tool_manager
 
 import rego.v1
 
-jit_approver_group := ${regoString(c.approverGroup)}
+jit_approver_groups := ${regoSet(c.approverGroups)}
 
-# Only the approver group may run these (approve, list, describe requests).
+# Only members of an approver group may run these.
 jit_admin_tools := ${regoSet(c.adminTools)}
 
 # Denied to everyone unless a just-in-time grant is in force.
 jit_restricted_tools := ${regoSet(c.restrictedTools)}
 
-# End access; the approver group only.
+# End access; approver groups only.
 jit_revoke_tools := ${regoSet(c.revokeTools)}
 
 # input.user.groups holds strings in some deployments and objects with a name in others.
@@ -58,7 +59,10 @@ jit_user_groups contains name if {
 	is_string(name)
 }
 
-jit_is_approver if jit_approver_group in jit_user_groups
+jit_is_approver if {
+	some group in jit_user_groups
+	group in jit_approver_groups
+}
 
 jit_categorized if input.tool.name in jit_admin_tools
 
@@ -98,12 +102,12 @@ function regoSet(values: readonly string[]): string {
 }
 
 function checkInput(c: CategoryPolicyInput): void {
-  if (c.approverGroup.trim() === '') {
-    throw new ConfigError('enforcer.policy.approver_group is empty: name the group whose members may run admin and revoke tools.', {
+  if (c.approverGroups.length === 0 || c.approverGroups.some((group) => group.trim() === '')) {
+    throw new ConfigError('enforcer.policy.approver_group is empty: name the groups whose members may run admin and revoke tools.', {
       key: 'enforcer.policy.approver_group',
     });
   }
-  for (const name of [c.approverGroup, ...c.adminTools, ...c.restrictedTools, ...c.revokeTools]) {
+  for (const name of [...c.approverGroups, ...c.adminTools, ...c.restrictedTools, ...c.revokeTools]) {
     // Control characters and lone surrogates are never part of a real name, and OPA's string parser
     // rejects some of their escapes: refuse them here with a clear message instead.
     if (/[\p{Cc}\p{Cs}]/u.test(name)) {

@@ -16,7 +16,7 @@ export function helpCommand(): CommandResult {
     '  sweep                           end every grant whose time has come, once',
     '  approvers --tool_name … [--tool_params JSON] [--justification …]   who would approve, and why',
     '  audit verify | audit export [--out FILE]',
-    '  enforcer policy [--approver_group NAME]',
+    '  enforcer policy                 the Enforcer tool-category policy, from the config',
     '  bundle [--check] [--out FILE]',
     '',
     'Add --output json to any command for a machine-readable result.',

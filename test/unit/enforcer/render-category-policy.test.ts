@@ -37,7 +37,7 @@ function lexRego(text: string): { skeleton: string; strings: string[] } {
 }
 
 const benign: CategoryPolicyInput = {
-  approverGroup: 'platform-approvers',
+  approverGroups: ['platform-approvers', 'k8s-prod-owners'],
   adminTools: ['approve_tool_access_request', 'list_active_access_requests', 'describe_access_request'],
   restrictedTools: ['create_ec2'],
   revokeTools: ['revoke_access'],
@@ -49,7 +49,8 @@ describe('renderCategoryPolicy', () => {
   it('renders package kubiya.tool_manager with each category and no default of its own', () => {
     expect(text).toMatch(/^package kubiya\.tool_manager$/m);
     expect(text).toContain('import rego.v1');
-    expect(text).toContain('jit_approver_group := "platform-approvers"');
+    expect(text).toContain('jit_approver_groups := {"k8s-prod-owners", "platform-approvers"}');
+    expect(text).toMatch(/jit_is_approver if \{\s+some group in jit_user_groups\s+group in jit_approver_groups\s+\}/);
     expect(text).toContain('jit_admin_tools := {"approve_tool_access_request", "describe_access_request", "list_active_access_requests"}');
     expect(text).toContain('jit_restricted_tools := {"create_ec2"}');
     expect(text).toContain('jit_revoke_tools := {"revoke_access"}');
@@ -78,9 +79,9 @@ describe('renderCategoryPolicy', () => {
       const input =
         place === 'tool'
           ? { ...benign, restrictedTools: ['create_ec2', hostile] }
-          : { ...benign, approverGroup: hostile };
+          : { ...benign, approverGroups: ['platform-approvers', hostile] };
       const hostileLex = lexRego(renderCategoryPolicy(input));
-      const benignLex = lexRego(renderCategoryPolicy(place === 'tool' ? { ...benign, restrictedTools: ['create_ec2', 'other'] } : benign));
+      const benignLex = lexRego(renderCategoryPolicy(place === 'tool' ? { ...benign, restrictedTools: ['create_ec2', 'other'] } : { ...benign, approverGroups: ['platform-approvers', 'other'] }));
       // Same structure as with a harmless name: nothing outside string literals changed.
       expect(hostileLex.skeleton).toBe(benignLex.skeleton);
       expect(hostileLex.strings).toContain(hostile);
@@ -89,7 +90,8 @@ describe('renderCategoryPolicy', () => {
 
   it('refuses control characters, an empty approver group, and a tool in two categories', () => {
     expect(() => renderCategoryPolicy({ ...benign, restrictedTools: ['x"\nallow := true\n#'] })).toThrow(ConfigError);
-    expect(() => renderCategoryPolicy({ ...benign, approverGroup: ' ' })).toThrow(/approver_group/);
+    expect(() => renderCategoryPolicy({ ...benign, approverGroups: [' '] })).toThrow(/approver_group/);
+    expect(() => renderCategoryPolicy({ ...benign, approverGroups: [] })).toThrow(/approver_group/);
     expect(() => renderCategoryPolicy({ ...benign, restrictedTools: ['revoke_access'] })).toThrow(/both enforcer\.policy\.restricted_tools and enforcer\.policy\.revoke_tools|both enforcer\.policy\.revoke_tools and enforcer\.policy\.restricted_tools/);
   });
 });
@@ -97,6 +99,6 @@ describe('renderCategoryPolicy', () => {
 describe('categoryPolicyInput', () => {
   it('fills in the package tools as admin and revoke tools, and adds the catalog tools as restricted', () => {
     const input = categoryPolicyInput({ approver_group: 'ops', restricted_tools: ['a'] }, ['b', 'a']);
-    expect(input).toEqual({ approverGroup: 'ops', adminTools: [...DEFAULT_ADMIN_TOOLS], restrictedTools: ['a', 'b'], revokeTools: ['revoke_access'] });
+    expect(input).toEqual({ approverGroups: ['ops'], adminTools: [...DEFAULT_ADMIN_TOOLS], restrictedTools: ['a', 'b'], revokeTools: ['revoke_access'] });
   });
 });
