@@ -1,4 +1,5 @@
 import { enforcerConfigSchema } from '../adapters/enforcer/enforcer-config.js';
+import { MAX_POLICIES } from './aws/aws-schemas.js';
 
 const duration = { type: 'string', pattern: '^\\s*(\\d+\\s*[smhdw]|(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?|P.*)\\s*$', minLength: 1 } as const;
 const groupName = { type: 'string', minLength: 1, maxLength: 200 } as const;
@@ -100,7 +101,8 @@ export const jitConfigSchema = {
         },
       },
     },
-    policies: { type: 'array' },
+    // The count is checked here too, so every command (queries included, which never load the catalog) refuses it.
+    policies: { type: 'array', maxItems: MAX_POLICIES },
     aws: { type: 'object' },
     bundle: {
       type: 'object',
