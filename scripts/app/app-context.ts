@@ -77,7 +77,9 @@ export class AppContext {
   private createDirectory(): Directory {
     const section = this.config.file.directory ?? { type: 'config' as const };
     if (section.type === 'config') return new ConfigDirectory(section.groups ?? {});
-    const seconds = (value: string | undefined, key: string) => (value ? parseDuration(value, key) : undefined);
+    // Zero is meaningful here (no cache: ask Okta on every check), but parseDuration takes positive durations only.
+    const seconds = (value: string | undefined, key: string) =>
+      value === undefined ? undefined : /^\s*0+\s*[smhdw]?\s*$/i.test(value) ? 0 : parseDuration(value, key);
     return lazyPort(async () => {
       const { createOktaDirectory } = await import('../adapters/okta/okta-directory.js');
       return createOktaDirectory(this.env, {
