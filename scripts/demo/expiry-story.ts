@@ -59,8 +59,12 @@ export async function showExpiry(session: DemoSession, requestId: string, expire
   const { out, world } = session;
   out.heading(`The TTL runs out at ${iso(expiresAt)}: the worker ends the access`);
   const seen = await watchExpiry(world, dana.email, requestId, expiresAt);
-  out.note(`${iso(seen.deniedAt)}  OPA stand-in: may dana run create_ec2? → DENIED  (the Rego's own check: now ≥ expires_at_ns)`);
-  out.note(`${iso(seen.removedAt)}  the worker deleted the grant from OPA, ${((seen.removedAt - expiresAt) / 1000).toFixed(2)} s after the expiry`);
+  const denied = seen.deniedAt < seen.removedAt ? '  (the Rego\'s own time check, before any removal)' : '';
+  const events: [number, string][] = [
+    [seen.deniedAt, `OPA stand-in: may dana run create_ec2? → DENIED${denied}`],
+    [seen.removedAt, `the worker deleted the grant from OPA, ${((seen.removedAt - expiresAt) / 1000).toFixed(2)} s after the expiry`],
+  ];
+  for (const [at, what] of events.sort((a, b) => a[0] - b[0])) out.note(`${iso(at)}  ${what}`);
   const stopped = await worker.stop();
   out.note('The worker, stopped (SIGTERM) now that the story is over, reports:');
   out.shown(stopped.stdout || stopped.stderr);
