@@ -51,6 +51,8 @@ async function main(): Promise<number> {
       return printResult(helpCommand(), format);
     }
     ctx = await AppContext.create(process.env);
+    const log = ctx.log;
+    process.on('warning', (warning) => log.warn('runtime warning', { name: warning.name, message: warning.message }));
     return printResult(await dispatch(ctx, argv), format);
   } catch (err) {
     return printError(err, format, ctx?.log);
@@ -58,5 +60,9 @@ async function main(): Promise<number> {
     await ctx?.close().catch(() => undefined);
   }
 }
+
+// Runtime warnings (such as the AWS SDK's notice about future Node versions) are for the operator, not for the
+// person talking to the teammate: main() sends them to the operator log instead of stderr.
+process.removeAllListeners('warning');
 
 process.exitCode = await main();
