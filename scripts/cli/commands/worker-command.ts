@@ -49,7 +49,8 @@ export async function workerCommand(ctx: AppContext, argv: ParsedArgv): Promise<
   } finally {
     watcher?.close();
   }
-  return { human: `Worker stopped after ${sweeps} sweeps; ${ended} grants ended.`, json: { sweeps, ended } };
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return { human: `Worker stopped after ${plural(sweeps, 'sweep')}; ${plural(ended, 'grant')} ended.`, json: { sweeps, ended } };
 }
 
 /**
