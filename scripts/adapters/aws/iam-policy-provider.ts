@@ -83,8 +83,15 @@ export class IamPolicyProvider implements AccessProvider {
       const others = await this.ledger.others(target, ctx.grantId, this.now());
       if (others.length === 0 && !own.keep) await detachPolicy(this.iam, userName, policyArn);
       else this.log.info('aws-iam-policy: attachment kept', { grantId: ctx.grantId, holders: others.length, standing: own.keep });
+      // The policy is gone (so is the access) or detached: drop the hold last, so a crash before here retries.
+      await this.ledger.remove(ctx.grantId);
+      // Two revocations at once can each see the other's hold and both keep the attachment; whichever drops its
+      // hold last finds none left here and ends the access.
+      if (others.length > 0 && !own.keep && (await this.ledger.others(target, ctx.grantId, this.now())).length === 0) {
+        await detachPolicy(this.iam, userName, policyArn);
+      }
+      return;
     }
-    // The policy is gone (so is the access) or detached: drop the hold last, so a crash before here retries.
     await this.ledger.remove(ctx.grantId);
   }
 

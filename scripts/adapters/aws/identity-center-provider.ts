@@ -108,12 +108,15 @@ export class IdentityCenterProvider implements AccessProvider {
     const own = await this.ledger.own(r.target, ctx.grantId);
     if (!own) return;
     const others = await this.ledger.others(r.target, ctx.grantId, this.now());
-    if (others.length === 0 && !own.keep) {
+    const unassign = async () => {
       if (await isAssigned(this.sso, r.instanceArn, r.accountId, r.permissionSetArn, r.userId)) await this.unassign(r);
-    } else {
-      this.log.info('aws-identity-center: assignment kept', { grantId: ctx.grantId, holders: others.length, standing: own.keep });
-    }
+    };
+    if (others.length === 0 && !own.keep) await unassign();
+    else this.log.info('aws-identity-center: assignment kept', { grantId: ctx.grantId, holders: others.length, standing: own.keep });
     await this.ledger.remove(ctx.grantId);
+    // Two revocations at once can each see the other's hold and both keep the assignment; whichever drops its
+    // hold last finds none left here and ends the access.
+    if (others.length > 0 && !own.keep && (await this.ledger.others(r.target, ctx.grantId, this.now())).length === 0) await unassign();
   }
 
   private async resolve(ctx: GrantContext): Promise<Resolved> {

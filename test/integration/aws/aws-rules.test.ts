@@ -183,3 +183,47 @@ describe('aws-identity-center waits for AWS', () => {
     expect(await jitResources(iam)).toEqual([]);
   });
 });
+
+describe('two revocations of the same shared access at the same moment', () => {
+  it('end the access: each sees the other hold first, yet the last to drop its hold detaches', async () => {
+    const { iam } = motoClients(moto.endpoint);
+    await createAlice(iam);
+    const arn = await createManagedPolicy(iam, 'DbReadOnly');
+    const settings = { policy_name: 'DbReadOnly', aws_account_id: ACCOUNT };
+    const a = grantCtx('g-race-a', 'request_db', settings);
+    const b = grantCtx('g-race-b', 'request_db', settings);
+    const plain = new IamPolicyProvider(iam, testSettings(moto.endpoint), log);
+    await plain.grant(a);
+    await plain.grant(b);
+    expect(await attachedPolicies(iam, 'alice')).toEqual([arn]);
+
+    // The real client, with a barrier: the first two hold listings (one per revocation) answer only once both
+    // have been asked, so both revocations see the other's hold, the interleaving that used to keep the access.
+    let waiting: (() => void)[] = [];
+    let listings = 0;
+    const racing = new Proxy(iam, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver);
+        return async (command: { constructor: { name: string } }) => {
+          const result = await target.send(command as never);
+          if (command.constructor.name === 'ListInstanceProfilesCommand' && listings < 2) {
+            listings += 1;
+            await new Promise<void>((resolve) => {
+              waiting.push(resolve);
+              if (waiting.length === 2) {
+                waiting.forEach((release) => release());
+                waiting = [];
+              }
+            });
+          }
+          return result;
+        };
+      },
+    });
+    const provider = new IamPolicyProvider(racing as IAMClient, testSettings(moto.endpoint), log);
+    await Promise.all([provider.revoke(a), provider.revoke(b)]);
+    expect(listings).toBe(2);
+    expect(await attachedPolicies(iam, 'alice')).toEqual([]);
+    expect(await jitResources(iam)).toEqual([]);
+  });
+});
