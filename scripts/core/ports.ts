@@ -106,6 +106,11 @@ export type RequesterNotice =
 
 /** Sends and updates the messages people see (the approvers' channel, the requester's DMs). */
 export interface Notifier {
+  /**
+   * Resolves once the notifier is configured to send (a token, a channel), and throws a ConfigError naming
+   * the missing setting otherwise; checked before a request is stored, so a request is never left unposted.
+   */
+  ready?(): Promise<void>;
   /** Posts the approval request with Approve / Reject buttons to the approvers' channel. */
   postApprovalRequest(request: AccessRequest): Promise<MessageRef>;
   /** Rewrites the approvers' message to show the request's current state; decided requests get no buttons. */

@@ -69,6 +69,9 @@ export class SlackNotifier implements Notifier {
     this.log.info('requester notified', { requestId: request.id, notice });
   }
 
+  /** Construction already checked the token and channel; nothing more to verify without calling Slack. */
+  async ready(): Promise<void> {}
+
   async alertApprovers(request: AccessRequest, text: string): Promise<void> {
     const thread = request.approvalMessage;
     const message = alertMessage(request, text);

@@ -52,6 +52,7 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
   }
 
   await checkRequester(deps, requester, entry);
+  await deps.notifier.ready?.();
   const routing = await routeApprovers({ entry, params, justification }, await deps.knowledge(), deps.policy);
   const approvers = await eligibleApprovers(deps, routing.groups, [requester, runner]);
 

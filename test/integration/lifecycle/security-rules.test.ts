@@ -55,6 +55,14 @@ describe('security rules, each attacked through the CLI', () => {
     await expectRefusedCleanly(h.request({}, 'stranger@example.com'), 'request.requester_not_active');
   });
 
+  it('refuses a request when Slack is not configured, before storing anything', async () => {
+    const run = h.run(PEOPLE.dev.email, ['request_tool_access', '--tool_name', 'create_ec2', '--tool_params', '{"region":"eu-west-1"}', '--justification', 'INC-42 repro'], {
+      env: { SLACK_API_TOKEN: '' },
+    });
+    const result = await expectRefusedCleanly(run, 'config.invalid');
+    expect(result.json.message).toMatch(/SLACK_API_TOKEN/);
+  });
+
   it('refuses a run with no identity from the runner', async () => {
     await expectRefusedCleanly(h.request({}, ''), 'request.missing_identity');
   });
