@@ -107,7 +107,12 @@ export const jitConfigSchema = {
     bundle: {
       type: 'object',
       additionalProperties: false,
-      properties: { image: { type: 'string', minLength: 1 } },
+      properties: {
+        image: { type: 'string', minLength: 1 },
+        // Extra variable names the tools receive, beyond the ones the package always passes.
+        env: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' } },
+        secrets: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' } },
+      },
     },
   },
 } as const;

@@ -18,7 +18,7 @@ export interface JitConfigFile {
   tools?: ToolConfig[];
   policies?: unknown[];
   aws?: Record<string, unknown>;
-  bundle?: { image?: string };
+  bundle?: { image?: string; env?: string[]; secrets?: string[] };
 }
 
 /** One Kubiya tool that can be requested through the Enforcer. */

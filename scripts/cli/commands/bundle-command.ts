@@ -1,12 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { AppContext } from '../../app/app-context.js';
 import { PACKAGE_ROOT } from '../../config/load-config.js';
 import type { CommandResult } from '../../handlers/handler.js';
 import type { ParsedArgv } from '../parse-argv.js';
-
-/** Files beside the config that travel with it into every tool's container. */
-const COMPANION_FILES = ['access_configs.json', 's3_configs.json'];
+import { bundledConfig, extraNames } from './bundle-files.js';
 
 /**
  * `kubiya-jit bundle [--check] [--out FILE]`: renders kubiya_bundle.json from the tool definitions and the
@@ -14,7 +12,7 @@ const COMPANION_FILES = ['access_configs.json', 's3_configs.json'];
  */
 export async function bundleCommand(ctx: AppContext, argv: ParsedArgv): Promise<CommandResult> {
   const deps = await ctx.deps();
-  const [{ buildBundle, defaultImage }, { writeBundle, checkBundle }, { STATIC_TOOLS }, { CONFIG_PATH }] = await Promise.all([
+  const [{ buildBundle, defaultImage, TOOL_ENV, TOOL_SECRETS }, { writeBundle, checkBundle }, { STATIC_TOOLS }, { CONFIG_PATH }] = await Promise.all([
     import('../../../tools/bundle.js'),
     import('../../../tools/bundle-file.js'),
     import('../../../tools/definitions/index.js'),
@@ -22,16 +20,17 @@ export async function bundleCommand(ctx: AppContext, argv: ParsedArgv): Promise<
   ]);
   const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const configDir = CONFIG_PATH.replace(/\/[^/]+$/, '');
+  const { file, files } = bundledConfig(ctx.config);
+  const extra = extraNames(file);
   const bundle = buildBundle({
     staticTools: STATIC_TOOLS,
     generated: deps.catalog.list(),
-    image: ctx.config.file.bundle?.image ?? defaultImage(version),
-    config: ctx.config.file,
+    image: file.bundle?.image ?? defaultImage(version),
+    config: file,
     version,
-    files: companionFiles(ctx.config.dir, ctx.config.file.approvals?.knowledge?.dir).map((file) => ({
-      destination: `${configDir}/${file.path}`,
-      content: file.content,
-    })),
+    env: [...new Set([...TOOL_ENV, ...extra.env])],
+    secrets: [...new Set([...TOOL_SECRETS, ...extra.secrets])],
+    files: files.map((f) => ({ destination: `${configDir}/${f.path}`, content: f.content })),
   });
   const out = resolve(argv.options.out ?? join(PACKAGE_ROOT, 'kubiya_bundle.json'));
   if (argv.flags.has('check')) {
@@ -42,21 +41,4 @@ export async function bundleCommand(ctx: AppContext, argv: ParsedArgv): Promise<
   }
   writeBundle(out, bundle);
   return { human: `Wrote ${out} with ${bundle.tools.length} tools.`, json: { out, tools: bundle.tools.length } };
-}
-
-/** The config's companion files and knowledge documents, with paths relative to the config's folder. */
-function companionFiles(configDir: string, knowledgeDir: string | undefined): { path: string; content: string }[] {
-  const files = COMPANION_FILES.filter((name) => existsSync(join(configDir, name))).map((name) => ({
-    path: name,
-    content: readFileSync(join(configDir, name), 'utf8'),
-  }));
-  if (knowledgeDir !== undefined || existsSync(join(configDir, 'knowledge'))) {
-    const dir = resolve(configDir, knowledgeDir ?? 'knowledge');
-    if (existsSync(dir)) {
-      for (const name of readdirSync(dir).filter((n) => n.endsWith('.md')).sort()) {
-        files.push({ path: relative(configDir, join(dir, name)), content: readFileSync(join(dir, name), 'utf8') });
-      }
-    }
-  }
-  return files;
 }
