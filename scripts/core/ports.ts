@@ -136,9 +136,18 @@ export interface EnforcerGrant {
   enforcerRequestId?: string;
 }
 
+/** A tool run the Enforcer denied, as it recorded it. */
+export interface EnforcerDenial {
+  toolName: string;
+  parameters: Record<string, Json>;
+  userEmail: string;
+}
+
 /** The Kubiya Enforcer (or an OPA-based one): where tool-run allows are written. */
 export interface Enforcer {
   readonly kind: string;
+  /** What a denied tool run was, by the id the Enforcer gave the person; only Enforcers that keep denials have it. */
+  describeDenial?(enforcerRequestId: string): Promise<EnforcerDenial>;
   /** Writes the time-bound allow. Writing the same grant again is success. */
   allow(grant: EnforcerGrant): Promise<void>;
   /** Removes the allow. Removing one that is not there is success. */
@@ -157,6 +166,8 @@ export interface GrantContext {
   approvedBy: string;
   /** The catalog entry's provider settings (account, policy name, buckets, …). */
   settings: Record<string, Json>;
+  /** The Enforcer's own request id, when the request began as an Enforcer denial. */
+  enforcerRequestId?: string;
 }
 
 /**
@@ -173,6 +184,8 @@ export interface AccessProvider {
   describe?(ctx: GrantContext): Promise<GrantPreview>;
   /** Checks, before anything is stored, that the grant can be made (the person maps to a principal, …). */
   validate?(ctx: GrantContext): Promise<void>;
+  /** For requests that began as an Enforcer denial: what was denied, by the Enforcer's request id. */
+  describeDenial?(enforcerRequestId: string): Promise<EnforcerDenial>;
 }
 
 /** Finds providers by name, loading their SDKs only when first asked. */

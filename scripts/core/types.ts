@@ -65,6 +65,8 @@ export interface AccessRequest {
   endKind?: 'expire' | 'revoke';
   endedBy?: string;
   approvalMessage?: MessageRef;
+  /** The Enforcer's request id, when the request began as an Enforcer denial ("Access denied. Request ID: …"). */
+  enforcerRequestId?: string;
   /** Revocation attempts that failed while ending; reset when the end succeeds. */
   endAttempts: number;
   /** Earliest time the next revocation attempt may run (backoff). */

@@ -9,7 +9,7 @@ const iso = (ms: number | undefined) => new Date(ms ?? 0).toISOString().replace(
 /** `request_tool_access`: validate, route to approvers, post to Slack. */
 export const requestToolAccess: ToolHandler = {
   name: 'request_tool_access',
-  args: ['tool_name', 'user_email', 'tool_params', 'ttl', 'justification'],
+  args: ['tool_name', 'user_email', 'tool_params', 'ttl', 'justification', 'enforcer_request_id'],
   async run(ctx, args) {
     const request = await requestAccess(await ctx.deps(), {
       toolName: args.tool_name,
@@ -18,6 +18,7 @@ export const requestToolAccess: ToolHandler = {
       ttl: args.ttl,
       justification: args.justification,
       runnerEmail: ctx.env.KUBIYA_USER_EMAIL,
+      enforcerRequestId: args.enforcer_request_id,
     });
     return {
       human: [

@@ -49,6 +49,13 @@ export const requestToolAccessTool = defineTool({
       description:
         'Why the access is needed, in one or two sentences approvers will read: the task, ticket or incident, for example "Deploy hotfix for INC-42".',
     },
+    {
+      name: 'enforcer_request_id',
+      type: 'str',
+      required: false,
+      description:
+        'Only when a tool run failed with "Access denied. Request ID: abc-123": pass abc-123. The request is then for exactly the denied run (leave tool_params as {} or the same), and approval lets that run through.',
+    },
   ],
   mermaid: LIFECYCLE_DIAGRAM,
 });

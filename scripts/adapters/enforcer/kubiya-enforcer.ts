@@ -6,9 +6,9 @@
  */
 import type { Clock } from '../../core/clock.js';
 import { ValidationError } from '../../core/errors.js';
-import type { Enforcer, EnforcerGrant, Logger } from '../../core/ports.js';
+import type { Enforcer, EnforcerDenial, EnforcerGrant, Logger } from '../../core/ports.js';
 import { enforcerHttpError, sendToEnforcer, type EnforcerEndpoint } from './enforcer-http.js';
-import { kubiyaEndpoint } from './kubiya-enforcer-api.js';
+import { describeEnforcerRequest, kubiyaEndpoint } from './kubiya-enforcer-api.js';
 
 export { describeEnforcerRequest, listEnforcerRequests } from './kubiya-enforcer-api.js';
 export type { EnforcerRequestDetails, EnforcerRequestSummary } from './kubiya-enforcer-api.js';
@@ -67,6 +67,11 @@ export class KubiyaEnforcer implements Enforcer {
     const res = await sendToEnforcer(this.endpoint, 'PUT', path, { id, ttl, user_email: grant.approvedBy });
     if (res.status < 200 || res.status > 299) throw enforcerHttpError(this.endpoint, 'PUT', path, res);
     this.log.info('enforcer request approved', { enforcer: this.kind, grantId: grant.grantId, enforcerRequestId: id, ttl });
+  }
+
+  /** What the Enforcer denied under this id (`GET /requests/describe/{id}`). */
+  async describeDenial(enforcerRequestId: string): Promise<EnforcerDenial> {
+    return describeEnforcerRequest(this.endpoint.baseUrl, enforcerRequestId);
   }
 
   /** Does nothing but log: the Enforcer has no documented delete, and its allow lapses at the TTL sent. */

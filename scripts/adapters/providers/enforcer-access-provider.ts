@@ -1,4 +1,4 @@
-import type { AccessProvider, Enforcer, EnforcerGrant, GrantContext } from '../../core/ports.js';
+import type { AccessProvider, Enforcer, EnforcerDenial, EnforcerGrant, GrantContext } from '../../core/ports.js';
 import type { GrantPreview } from '../../core/types.js';
 
 /**
@@ -7,8 +7,12 @@ import type { GrantPreview } from '../../core/types.js';
  */
 export class EnforcerAccessProvider implements AccessProvider {
   readonly name = 'enforcer';
+  /** Present only when the Enforcer keeps denials (the `kubiya` adapter). */
+  readonly describeDenial?: (enforcerRequestId: string) => Promise<EnforcerDenial>;
 
-  constructor(private readonly enforcer: Enforcer) {}
+  constructor(private readonly enforcer: Enforcer) {
+    if (enforcer.describeDenial) this.describeDenial = (id) => enforcer.describeDenial!(id);
+  }
 
   async grant(ctx: GrantContext): Promise<void> {
     await this.enforcer.allow(toGrant(ctx));
@@ -31,7 +35,7 @@ export class EnforcerAccessProvider implements AccessProvider {
 }
 
 function toGrant(ctx: GrantContext): EnforcerGrant {
-  const enforcerRequestId = typeof ctx.settings.enforcer_request_id === 'string' ? ctx.settings.enforcer_request_id : undefined;
+  const enforcerRequestId = ctx.enforcerRequestId;
   return {
     grantId: ctx.grantId,
     requestId: ctx.requestId,

@@ -7,7 +7,7 @@ import type { AccessRequest } from '../types.js';
  * and every resource a provider creates is named or tagged with it.
  */
 export function grantContext(
-  request: Pick<AccessRequest, 'id' | 'requester' | 'toolName' | 'toolParams' | 'expiresAt' | 'decidedBy'>,
+  request: Pick<AccessRequest, 'id' | 'requester' | 'toolName' | 'toolParams' | 'expiresAt' | 'decidedBy' | 'enforcerRequestId'>,
   entry: CatalogEntry,
 ): GrantContext {
   return {
@@ -19,5 +19,6 @@ export function grantContext(
     expiresAt: request.expiresAt ?? 0,
     approvedBy: request.decidedBy ?? '',
     settings: entry.settings,
+    ...(request.enforcerRequestId ? { enforcerRequestId: request.enforcerRequestId } : {}),
   };
 }

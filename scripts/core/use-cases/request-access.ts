@@ -5,6 +5,7 @@ import { isJitError, PermissionError, UpstreamError, ValidationError } from '../
 import { normaliseEmail } from '../identity.js';
 import type { AccessRequest, GrantPreview, Json } from '../types.js';
 import { eligibleApprovers } from './approvers.js';
+import { checkDenial } from './enforcer-denial.js';
 import type { JitDeps } from './deps.js';
 import { grantContext } from './grant-context.js';
 import { transition } from './transition.js';
@@ -20,6 +21,8 @@ export interface RequestAccessInput {
   justification: string | undefined;
   /** Who the runner says is asking (`KUBIYA_USER_EMAIL`). */
   runnerEmail: string | undefined;
+  /** The Enforcer's request id from an "Access denied. Request ID: …" message, when there is one. */
+  enforcerRequestId?: string | undefined;
 }
 
 const MAX_JUSTIFICATION = 2000;
@@ -41,7 +44,7 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
     );
   }
   const entry = findEntry(deps, input.toolName);
-  const params = parseParams(input.toolParams, entry);
+  let params = parseParams(input.toolParams);
   const ttlSeconds = resolveTtl(input.ttl, entry);
   const justification = (input.justification ?? '').trim();
   if (justification.length < 3) {
@@ -51,6 +54,13 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
     throw new ValidationError('request.justification_too_long', `justification is ${justification.length} characters; keep it under ${MAX_JUSTIFICATION}.`);
   }
 
+  const provider = await deps.providers.get(entry.provider);
+  const enforcerRequestId = input.enforcerRequestId?.trim() || undefined;
+  if (enforcerRequestId) {
+    params = await checkDenial(provider, enforcerRequestId, { requester, entry, params, paramsGiven: Object.keys(params).length > 0 });
+  }
+  checkParams(params, entry);
+
   await checkRequester(deps, requester, entry);
   await deps.notifier.ready?.();
   const routing = await routeApprovers({ entry, params, justification }, await deps.knowledge(), deps.policy);
@@ -58,8 +68,7 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
 
   const now = deps.clock.now();
   const id = deps.newId();
-  const provider = await deps.providers.get(entry.provider);
-  const ctx = grantContext({ id, requester, toolName: entry.name, toolParams: params, expiresAt: now + ttlSeconds * 1000, decidedBy: '' }, entry);
+  const ctx = grantContext({ id, requester, toolName: entry.name, toolParams: params, expiresAt: now + ttlSeconds * 1000, decidedBy: '', enforcerRequestId }, entry);
   await provider.validate?.(ctx);
   const preview: GrantPreview = (await provider.describe?.(ctx)) ?? {
     provider: entry.provider,
@@ -86,6 +95,7 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
     endAttempts: 0,
     warned: false,
     alerted: false,
+    ...(enforcerRequestId ? { enforcerRequestId } : {}),
   };
   await deps.store.create(request, [
     {
@@ -93,7 +103,7 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
       type: 'request_created',
       actor: runner,
       at: now,
-      data: { tool: entry.name, params, requester, ttl_seconds: ttlSeconds, justification },
+      data: { tool: entry.name, params, requester, ttl_seconds: ttlSeconds, justification, ...(enforcerRequestId ? { enforcer_request_id: enforcerRequestId } : {}) },
     },
     {
       requestId: id,
@@ -144,7 +154,7 @@ function findEntry(deps: JitDeps, toolName: string | undefined): CatalogEntry {
   );
 }
 
-function parseParams(text: string | undefined, entry: CatalogEntry): Record<string, Json> {
+function parseParams(text: string | undefined): Record<string, Json> {
   const raw = (text ?? '').trim();
   let params: unknown = {};
   if (raw.length > MAX_PARAMS_TEXT) {
@@ -160,12 +170,15 @@ function parseParams(text: string | undefined, entry: CatalogEntry): Record<stri
   if (params === null || typeof params !== 'object' || Array.isArray(params)) {
     throw new ValidationError('request.params_not_object', 'tool_params must be a JSON object of parameter names to values, such as {"region": "eu-west-1"}.');
   }
-  const issues = entry.validateParams(params as Record<string, Json>);
+  return params as Record<string, Json>;
+}
+
+function checkParams(params: Record<string, Json>, entry: CatalogEntry): void {
+  const issues = entry.validateParams(params);
   if (issues.length > 0) {
     const list = issues.map((issue) => `${issue.path || '(top level)'} ${issue.message}`).join('; ');
     throw new ValidationError('request.params_invalid', `tool_params do not fit ${entry.name}: ${list}.`, { issues: issues as unknown as Json });
   }
-  return params as Record<string, Json>;
 }
 
 /** Parses a TTL (or takes the entry's default) and enforces the entry's maximum. */

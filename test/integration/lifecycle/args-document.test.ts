@@ -10,7 +10,7 @@ describe('tool arguments as the bundled content sends them (args document on std
   });
   afterAll(async () => h.close());
 
-  const order = ['tool_name', 'user_email', 'tool_params', 'ttl', 'justification'];
+  const order = ['tool_name', 'user_email', 'tool_params', 'ttl', 'justification', 'enforcer_request_id'];
 
   it('creates a request from an args document, hostile justification kept as plain text', async () => {
     const justification = "it's $(touch /tmp/pwned) `id` \"quoted\" <!channel>";

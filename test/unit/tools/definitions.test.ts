@@ -50,9 +50,10 @@ describe('the static tool registry', () => {
     expect(result.success, JSON.stringify(result.error?.issues)).toBe(true);
   });
 
-  it('gives request_tool_access the seed arguments, ttl defaulting to 1h', () => {
+  it('gives request_tool_access the seed arguments, ttl defaulting to 1h, and an optional Enforcer request id', () => {
     const args = Object.fromEntries(findStaticTool('request_tool_access')!.args.map((arg) => [arg.name, arg]));
-    expect(Object.keys(args)).toEqual(['tool_name', 'user_email', 'tool_params', 'ttl', 'justification']);
+    expect(Object.keys(args)).toEqual(['tool_name', 'user_email', 'tool_params', 'ttl', 'justification', 'enforcer_request_id']);
+    expect(args.enforcer_request_id).toMatchObject({ required: false });
     expect(args.ttl).toMatchObject({ default: '1h', required: false });
     expect(findStaticTool('request_tool_access')!.description).toContain('{"region": "eu-west-1"}');
   });
