@@ -1,5 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { motoAvailable, startMotoServer } from '../standins/moto-server.js';
 
 /**
  * The AWS part of the demo: when `moto_server` is on PATH, starts moto on a free loopback port, creates an
@@ -7,11 +6,11 @@ import { createServer } from 'node:net';
  * attached policies before and after, read back from IAM. Returns false, saying so, when moto is absent.
  */
 export async function runAwsDemo(print: (line: string) => void): Promise<boolean> {
-  if (spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status !== 0) {
+  if (!motoAvailable()) {
     print('AWS demo skipped: moto_server is not on PATH (pip install "moto[server]" to see it).');
     return false;
   }
-  const moto = await startMoto();
+  const moto = await startMotoServer();
   try {
     // The SDK is imported only now, so the rest of the demo never loads it.
     const { IAMClient, CreateUserCommand, ListAttachedUserPoliciesCommand, GetPolicyCommand, GetPolicyVersionCommand } = await import('@aws-sdk/client-iam');
@@ -53,44 +52,5 @@ export async function runAwsDemo(print: (line: string) => void): Promise<boolean
     return true;
   } finally {
     await moto.stop();
-  }
-}
-
-async function startMoto(): Promise<{ endpoint: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (exited) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  for (let attempt = 0; attempt < 300; attempt += 1) {
-    if (exited) throw new Error('moto_server exited before it was ready');
-    const ready = await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false);
-    if (ready) return { endpoint, stop };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  await stop();
-  throw new Error('moto_server did not become ready in 30 s');
-}
-
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
-    // Node's fetch refuses 5060/5061.
-    if (port !== 0 && port !== 5060 && port !== 5061) return port;
   }
 }
