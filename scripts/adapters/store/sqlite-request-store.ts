@@ -163,7 +163,8 @@ const dueTimesSql = `
     WHEN status = 'access_granted' THEN expires_at
     WHEN status = 'ending' THEN COALESCE(next_attempt_at, updated_at)
     WHEN status = 'approval_pending' THEN created_at + @approvalTimeoutMs
-    WHEN status = 'granting' THEN updated_at + @grantingLeaseMs
+    -- A grant that did not finish: its clean-up's backoff, else the lease or its expiry, whichever comes first.
+    WHEN status = 'granting' THEN COALESCE(next_attempt_at, MIN(updated_at + @grantingLeaseMs, COALESCE(expires_at, updated_at + @grantingLeaseMs)))
   END AS due_at
   FROM requests
   WHERE status IN ('access_granted', 'ending', 'approval_pending', 'granting')`;
@@ -174,7 +175,8 @@ const nextDueSql = `
     UNION ALL SELECT MIN(expires_at) - @warnBeforeMs FROM requests WHERE status = 'access_granted' AND warned = 0
     UNION ALL SELECT MIN(COALESCE(next_attempt_at, updated_at)) FROM requests WHERE status = 'ending'
     UNION ALL SELECT MIN(created_at) + @approvalTimeoutMs FROM requests WHERE status = 'approval_pending'
-    UNION ALL SELECT MIN(updated_at) + @grantingLeaseMs FROM requests WHERE status = 'granting'
+    UNION ALL SELECT MIN(COALESCE(next_attempt_at, updated_at + @grantingLeaseMs)) FROM requests WHERE status = 'granting'
+    UNION ALL SELECT MIN(expires_at) FROM requests WHERE status = 'granting' AND next_attempt_at IS NULL
   )`;
 
 function thresholdParams(t: DueThresholds): Record<string, number> {

@@ -18,11 +18,11 @@ export function retryDelayMs(attempts: number, maxSeconds: number): number {
 export async function completeEnd(deps: JitDeps, request: AccessRequest): Promise<AccessRequest> {
   const entry = deps.catalog.get(request.toolName);
   try {
-    if (!entry) throw new Error(`${request.toolName} is no longer configured, so its provider cannot be called`);
+    if (!entry) throw new Error(notConfigured(request));
     const provider = await deps.providers.get(entry.provider);
     await provider.revoke(grantContext(request, entry));
   } catch (err) {
-    return recordFailedEnd(deps, request, isJitError(err) ? err.message : String(err));
+    return recordFailedRemoval(deps, request, isJitError(err) ? err.message : String(err));
   }
   const now = deps.clock.now();
   const ended = await transition(deps, request, 'end_completed', { endedAt: now, nextAttemptAt: undefined, lastError: undefined }, [
@@ -37,15 +37,21 @@ export async function completeEnd(deps: JitDeps, request: AccessRequest): Promis
   return ended;
 }
 
-async function recordFailedEnd(deps: JitDeps, request: AccessRequest, error: string): Promise<AccessRequest> {
+/**
+ * Records a failed removal of a request's access and when to try again (backoff), alerting the approvers once
+ * after repeated failures. Works for an `ending` request (`retry_end`) and for a `granting` one whose
+ * clean-up failed (`annotate`: it stays `granting`, so it is not closed while something may still be granted,
+ * and the sweeper retries it at `nextAttemptAt`). Returns the stored request, re-read if another writer won.
+ */
+export async function recordFailedRemoval(deps: JitDeps, request: AccessRequest, error: string): Promise<AccessRequest> {
   const attempts = request.endAttempts + 1;
   const now = deps.clock.now();
   const shouldAlert = attempts >= deps.policy.alertAfterFailures && !request.alerted;
-  deps.log.error('revocation failed; will retry', { requestId: request.id, attempts, error });
+  deps.log.error('revocation failed; will retry', { requestId: request.id, status: request.status, attempts, error });
   const retried = await transition(
     deps,
     request,
-    'retry_end',
+    request.status === 'ending' ? 'retry_end' : 'annotate',
     { endAttempts: attempts, nextAttemptAt: now + retryDelayMs(attempts, deps.policy.maxRetryDelaySeconds), lastError: error.slice(0, 500), alerted: request.alerted || shouldAlert },
     [{ type: 'revocation_failed', actor: 'kubiya-jit', data: { attempts, error: error.slice(0, 500) } }],
   );
@@ -55,4 +61,9 @@ async function recordFailedEnd(deps: JitDeps, request: AccessRequest, error: str
       .catch((err: unknown) => deps.log.error('alerting approvers failed', { requestId: request.id, error: String(err) }));
   }
   return retried ?? (await deps.store.get(request.id)) ?? request;
+}
+
+/** Why a request's access cannot be removed: its catalog entry (and so its provider) left the config. */
+export function notConfigured(request: Pick<AccessRequest, 'toolName'>): string {
+  return `${request.toolName} is no longer configured, so its provider cannot be called`;
 }

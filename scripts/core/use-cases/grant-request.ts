@@ -2,6 +2,7 @@ import type { CatalogEntry } from '../catalog.js';
 import { isJitError, UpstreamError } from '../errors.js';
 import type { AccessRequest } from '../types.js';
 import type { JitDeps } from './deps.js';
+import { recordFailedRemoval } from './end-access.js';
 import { grantContext } from './grant-context.js';
 import { announce } from './notify.js';
 import { transition } from './transition.js';
@@ -16,9 +17,23 @@ export async function grantRequest(deps: JitDeps, request: AccessRequest, entry:
   try {
     await provider.grant(ctx);
   } catch (err) {
-    const reason = isJitError(err) ? err.message : 'the access provider failed';
+    const reason = (isJitError(err) ? err.message : 'the access provider failed').replace(/\.+$/, '');
     deps.log.error('grant failed', { requestId: request.id, provider: entry.provider, error: String(err) });
-    await provider.revoke(ctx).catch((undoErr: unknown) => deps.log.error('undoing a failed grant failed', { requestId: request.id, error: String(undoErr) }));
+    let undoError: string | undefined;
+    await provider.revoke(ctx).catch((undoErr: unknown) => {
+      undoError = isJitError(undoErr) ? undoErr.message : String(undoErr);
+      deps.log.error('undoing a failed grant failed', { requestId: request.id, error: String(undoErr) });
+    });
+    if (undoError !== undefined) {
+      // The failed grant may have taken effect (an answer lost on the way back), so the request stays open
+      // and the sweeper retries the removal; it is closed `failed` only once that succeeds.
+      await recordFailedRemoval(deps, request, `undoing the failed grant failed: ${undoError}`);
+      throw new UpstreamError(
+        'grant.failed',
+        `Request ${request.id} was approved but granting failed: ${reason}. Removing whatever was partly granted failed too; kubiya-jit keeps retrying it.`,
+        { cause: err },
+      );
+    }
     const failed = await transition(deps, request, 'grant_failed', { endedAt: deps.clock.now(), endReason: reason }, [
       { type: 'grant_failed', actor: 'kubiya-jit', data: { provider: entry.provider, reason } },
     ]);

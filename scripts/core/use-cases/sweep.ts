@@ -2,7 +2,7 @@ import { isJitError } from '../errors.js';
 import { dueThresholds } from '../settings.js';
 import type { AccessRequest } from '../types.js';
 import type { JitDeps } from './deps.js';
-import { completeEnd } from './end-access.js';
+import { completeEnd, notConfigured, recordFailedRemoval } from './end-access.js';
 import { grantContext } from './grant-context.js';
 import { announce } from './notify.js';
 import { transition } from './transition.js';
@@ -84,11 +84,26 @@ async function finishEnd(deps: JitDeps, request: AccessRequest, report: SweepRep
   else report.expired.push(request.id);
 }
 
+/**
+ * Undoes a grant that did not finish: its run died (past `granting_lease`) or its TTL ran out first. The row
+ * is closed `failed` only once the provider's (idempotent) revoke succeeded; a failed revoke, or an entry that
+ * left the config, is retried with backoff like any removal, so nothing is left granted unseen.
+ */
 async function reconcileGranting(deps: JitDeps, request: AccessRequest, now: number, report: SweepReport): Promise<void> {
   const entry = deps.catalog.get(request.toolName);
-  // Whatever the dead run managed to create is removed before the row is closed; revoke is idempotent.
-  if (entry) await (await deps.providers.get(entry.provider)).revoke(grantContext(request, entry));
-  const failed = await transition(deps, request, 'grant_failed', { endedAt: now, endReason: 'the run that was granting stopped before it finished; nothing was left granted' }, [
+  try {
+    if (!entry) throw new Error(notConfigured(request));
+    await (await deps.providers.get(entry.provider)).revoke(grantContext(request, entry));
+  } catch (err) {
+    const retried = await recordFailedRemoval(deps, request, isJitError(err) ? err.message : String(err));
+    if (retried.status === 'granting') report.retrying.push(request.id);
+    return;
+  }
+  const endReason =
+    (request.expiresAt ?? Infinity) <= now
+      ? 'its TTL ended before the grant finished; the access was removed'
+      : 'the run that was granting stopped before it finished; nothing was left granted';
+  const failed = await transition(deps, request, 'grant_failed', { endedAt: now, endReason, nextAttemptAt: undefined, lastError: undefined }, [
     { type: 'grant_abandoned', actor: 'kubiya-jit' },
   ]);
   if (failed) {
