@@ -67,6 +67,12 @@ export interface AccessRequest {
   approvalMessage?: MessageRef;
   /** The Enforcer's request id, when the request began as an Enforcer denial ("Access denied. Request ID: …"). */
   enforcerRequestId?: string;
+  /**
+   * The provider and its settings as they were when the request was approved. Removal uses these, so an entry
+   * changed (another policy, another account) or removed from the config since still has what it granted
+   * taken away. Absent on rows approved before it was recorded; those fall back to the current entry.
+   */
+  grantedWith?: GrantTarget;
   /** Revocation attempts that failed while ending; reset when the end succeeds. */
   endAttempts: number;
   /** Earliest time the next revocation attempt may run (backoff). */
@@ -76,6 +82,12 @@ export interface AccessRequest {
   warned: boolean;
   /** Whether the approvers were alerted that revocation keeps failing. */
   alerted: boolean;
+}
+
+/** Which provider grants a request's access, and with which settings (policy, account, buckets, …). */
+export interface GrantTarget {
+  provider: string;
+  settings: Record<string, Json>;
 }
 
 /** What approving a request will do, in data and in words. */

@@ -7,6 +7,7 @@ import type { JitDeps } from './deps.js';
 import { loadRequest } from './load-request.js';
 import { announce } from './notify.js';
 import { resolveTtl } from './request-access.js';
+import { grantTarget } from './grant-context.js';
 import { grantRequest } from './grant-request.js';
 import { transition } from './transition.js';
 
@@ -67,7 +68,7 @@ export async function decideRequest(deps: JitDeps, input: DecideInput): Promise<
     deps,
     request,
     'approve',
-    { decidedBy: approver, decidedAt: now, ttlSeconds, expiresAt: now + ttlSeconds * 1000 },
+    { decidedBy: approver, decidedAt: now, ttlSeconds, expiresAt: now + ttlSeconds * 1000, grantedWith: grantTarget(entry!) },
     [{ type: 'request_approved', actor: approver, data: { ttl_seconds: ttlSeconds, ...(ttlSeconds !== request.ttlSeconds ? { requested_ttl_seconds: request.ttlSeconds } : {}) } }],
   );
   if (!approved) throw alreadyDecided(await loadRequest(deps, request.id));

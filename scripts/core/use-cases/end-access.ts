@@ -1,7 +1,7 @@
 import { isJitError } from '../errors.js';
 import type { AccessRequest } from '../types.js';
 import type { JitDeps } from './deps.js';
-import { grantContext } from './grant-context.js';
+import { grantContext, removalTarget } from './grant-context.js';
 import { announce } from './notify.js';
 import { transition } from './transition.js';
 
@@ -16,11 +16,11 @@ export function retryDelayMs(attempts: number, maxSeconds: number): number {
  * succeeds, never dropped, and after repeated failures the approvers are alerted once.
  */
 export async function completeEnd(deps: JitDeps, request: AccessRequest): Promise<AccessRequest> {
-  const entry = deps.catalog.get(request.toolName);
+  const target = removalTarget(request, deps.catalog);
   try {
-    if (!entry) throw new Error(notConfigured(request));
-    const provider = await deps.providers.get(entry.provider);
-    await provider.revoke(grantContext(request, entry));
+    if (!target) throw new Error(notConfigured(request));
+    const provider = await deps.providers.get(target.provider);
+    await provider.revoke(grantContext(request, target));
   } catch (err) {
     return recordFailedRemoval(deps, request, isJitError(err) ? err.message : String(err));
   }

@@ -3,7 +3,7 @@ import { dueThresholds } from '../settings.js';
 import type { AccessRequest } from '../types.js';
 import type { JitDeps } from './deps.js';
 import { completeEnd, notConfigured, recordFailedRemoval } from './end-access.js';
-import { grantContext } from './grant-context.js';
+import { grantContext, removalTarget } from './grant-context.js';
 import { announce } from './notify.js';
 import { transition } from './transition.js';
 
@@ -90,10 +90,10 @@ async function finishEnd(deps: JitDeps, request: AccessRequest, report: SweepRep
  * left the config, is retried with backoff like any removal, so nothing is left granted unseen.
  */
 async function reconcileGranting(deps: JitDeps, request: AccessRequest, now: number, report: SweepReport): Promise<void> {
-  const entry = deps.catalog.get(request.toolName);
+  const target = removalTarget(request, deps.catalog);
   try {
-    if (!entry) throw new Error(notConfigured(request));
-    await (await deps.providers.get(entry.provider)).revoke(grantContext(request, entry));
+    if (!target) throw new Error(notConfigured(request));
+    await (await deps.providers.get(target.provider)).revoke(grantContext(request, target));
   } catch (err) {
     const retried = await recordFailedRemoval(deps, request, isJitError(err) ? err.message : String(err));
     if (retried.status === 'granting') report.retrying.push(request.id);

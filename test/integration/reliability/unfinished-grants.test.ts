@@ -83,7 +83,7 @@ describe('grants a run could not finish', () => {
     expect(alertsFor(id)).toHaveLength(1);
   });
 
-  it('does not close an abandoned grant whose tool left the config as if nothing were granted', async () => {
+  it('does not close an abandoned grant whose tool left the config (a row from before grantedWith) as if nothing were granted', async () => {
     const id = 'req_reliab_retired01';
     const longAgo = Date.now() - 3_600_000;
     await seed(requestFixture({ id, toolName: 'retired_tool', status: 'granting', decidedBy: PEOPLE.alice.email, expiresAt: Date.now() + 3_600_000, createdAt: longAgo, updatedAt: longAgo }));
