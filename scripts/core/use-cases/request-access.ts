@@ -62,6 +62,8 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
   checkParams(params, entry);
 
   await checkRequester(deps, requester, entry);
+  // Asking for someone else is no way around the requester rules: whoever asks must be allowed to ask too.
+  if (runner !== requester) await checkRequester(deps, runner, entry, ' (who asked on their behalf)');
   await deps.notifier.ready?.();
   const routing = await routeApprovers({ entry, params, justification }, await deps.knowledge(), deps.policy);
   const approvers = await eligibleApprovers(deps, routing.groups, [requester, runner]);
@@ -194,12 +196,12 @@ export function resolveTtl(ttl: string | undefined, entry: CatalogEntry, field =
   return seconds;
 }
 
-async function checkRequester(deps: JitDeps, requester: string, entry: CatalogEntry): Promise<void> {
+async function checkRequester(deps: JitDeps, requester: string, entry: CatalogEntry, role = ''): Promise<void> {
   const person = await deps.directory.findPerson(requester);
   if (!person || !person.active) {
     throw new PermissionError(
       'request.requester_not_active',
-      `${requester} is not an active user in the directory, so cannot request access. Ask your administrator to check the account.`,
+      `${requester}${role} is not an active user in the directory, so cannot request access. Ask your administrator to check the account.`,
     );
   }
   const groups = entry.requesterGroups ?? deps.policy.allowedRequesterGroups;
@@ -209,6 +211,6 @@ async function checkRequester(deps: JitDeps, requester: string, entry: CatalogEn
   }
   throw new PermissionError(
     'request.requester_not_allowed',
-    `${requester} is not in a group allowed to request ${entry.name} (${groups.join(', ')}). Ask to be added to one of them.`,
+    `${requester}${role} is not in a group allowed to request ${entry.name} (${groups.join(', ')}). Ask to be added to one of them.`,
   );
 }
