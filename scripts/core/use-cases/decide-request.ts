@@ -1,3 +1,4 @@
+import { formatDuration } from '../duration.js';
 import { describeStatus } from '../lifecycle.js';
 import { ConflictError, PermissionError, ValidationError } from '../errors.js';
 import { normaliseEmail } from '../identity.js';
@@ -34,8 +35,9 @@ export async function decideRequest(deps: JitDeps, input: DecideInput): Promise<
     throw new ValidationError('approval.invalid_action', `approval_action must be "approve" or "reject", not "${(input.action ?? '').slice(0, 20)}".`);
   }
   const request = await loadRequest(deps, input.requestId);
-  if (request.status !== 'approval_pending') throw alreadyDecided(request);
 
+  // Who may decide is checked before the request's state is shown: the answer "already approved by …"
+  // is for the people involved, not for anyone holding a request id.
   if (approver === request.requester || approver === request.requestedBy) {
     await refuse(deps, request, approver, 'self_approval');
     throw new PermissionError('approval.self_approval', `You cannot ${action} your own request ${request.id}. Another approver (${request.approvers.slice(0, 5).join(', ')}) must decide it.`);
@@ -47,10 +49,19 @@ export async function decideRequest(deps: JitDeps, input: DecideInput): Promise<
       `${approver} is not an active member of ${request.approverGroups.join(', ')}, the groups that may decide request ${request.id}.`,
     );
   }
+  if (request.status !== 'approval_pending') throw alreadyDecided(request);
   const entry = deps.catalog.get(request.toolName);
   const ttlSeconds = action === 'approve' && input.ttl?.trim() && entry ? resolveTtl(input.ttl, entry, 'ttl (override)') : request.ttlSeconds;
   if (action === 'approve' && !entry) {
     throw new ConflictError('approval.tool_removed', `${request.toolName} is no longer in the configuration, so request ${request.id} cannot be granted. Reject it instead.`);
+  }
+  if (action === 'approve' && ttlSeconds > entry!.maxTtlSeconds) {
+    // The maximum may have been lowered since the request was made: what is granted must fit today's.
+    throw new ValidationError(
+      'request.ttl_over_maximum',
+      `Request ${request.id} asks for ${formatDuration(ttlSeconds)}, longer than the maximum for ${entry!.name} now, ${formatDuration(entry!.maxTtlSeconds)}. Approve it with a ttl of ${formatDuration(entry!.maxTtlSeconds)} or less, or reject it.`,
+      { maxSeconds: entry!.maxTtlSeconds },
+    );
   }
   const now = deps.clock.now();
   const note = (input.note ?? '').trim().slice(0, 500);
