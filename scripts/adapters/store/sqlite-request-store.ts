@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { chainEvent, GENESIS_HASH } from '../../core/audit-chain.js';
 import type { DueThresholds, RequestFilter, RequestStore } from '../../core/ports.js';
-import type { AccessRequest, AuditEvent, NewAuditEvent } from '../../core/types.js';
+import type { AccessRequest, AuditEvent, Json, NewAuditEvent } from '../../core/types.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 
 type Row = { body: string };
@@ -113,7 +113,7 @@ export class SqliteRequestStore implements RequestStore {
       type: row.type,
       actor: row.actor,
       at: row.at,
-      data: JSON.parse(row.data),
+      data: parseData(row.data),
       prevHash: row.prev_hash,
       hash: row.hash,
     }));
@@ -197,6 +197,21 @@ function columns(request: AccessRequest): Record<string, unknown> {
     warned: request.warned ? 1 : 0,
     body: JSON.stringify(request),
   };
+}
+
+/**
+ * An event's stored data. The store only ever writes a JSON object, so anything else can only come from an
+ * edit of the file: it is returned wrapped as `{ unreadable: <the text> }`, so the event's hash no longer
+ * matches and `audit verify` names the event, rather than the whole read failing.
+ */
+function parseData(text: string): Record<string, Json> {
+  try {
+    const data = JSON.parse(text) as Json;
+    if (data !== null && typeof data === 'object' && !Array.isArray(data)) return data;
+  } catch {
+    // Fall through: not JSON at all.
+  }
+  return { unreadable: text };
 }
 
 function parse(row: Row): AccessRequest {
