@@ -66,6 +66,14 @@ export class ConfigError extends JitError {
   }
 }
 
+/**
+ * What may be shown to people about a failure: the message of an error this package raised on purpose, or a
+ * generic sentence for anything else, whose text (a vendor's, a library's) goes to the operator log only.
+ */
+export function publicReason(err: unknown, fallback = 'an unexpected error (the operator log has the details)'): string {
+  return isJitError(err) ? err.message : fallback;
+}
+
 /** True when `err` is an error this package raised on purpose (its message is safe to show). */
 export function isJitError(err: unknown): err is JitError {
   return err instanceof JitError;

@@ -53,7 +53,8 @@ export async function dedicatedHandler(ctx: AppContext, name: string): Promise<T
       } else {
         const request = await deps.store.get(requestId);
         if (request && request.toolName !== found.entry.name) {
-          throw new ValidationError('revoke.wrong_tool', `Request ${requestId} is for ${request.toolName}, not ${found.entry.name}; use revoke_access or the matching revoke tool.`);
+          // Not named: whoever asks may not be involved in that request, and the tool it is for is its business.
+          throw new ValidationError('revoke.wrong_tool', `Request ${requestId} is not a ${found.entry.name} request; use revoke_access or the matching revoke tool.`);
         }
       }
       return revokeResult(await revokeAccess(deps, { requestId, reason: values.reason, actorEmail: ctx.env.KUBIYA_USER_EMAIL }));

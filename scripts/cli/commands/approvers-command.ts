@@ -11,18 +11,25 @@ import type { ParsedArgv } from '../parse-argv.js';
  * and why, without creating one.
  */
 export async function approversCommand(ctx: AppContext, argv: ParsedArgv): Promise<CommandResult> {
+  const unknown = Object.keys(argv.options).filter((o) => !['tool_name', 'tool_params', 'justification', 'output'].includes(o));
+  if (unknown.length || argv.positional.length) {
+    throw new ValidationError('cli.unknown_argument', `approvers takes --tool_name, --tool_params and --justification only; not ${[...unknown.map((o) => `--${o}`), ...argv.positional].join(', ')}.`);
+  }
   const deps = await ctx.deps();
   const name = argv.options.tool_name?.trim();
   if (!name) throw new ValidationError('cli.missing_tool', 'Give --tool_name (and optionally --tool_params and --justification).');
   const entry = deps.catalog.get(name);
   if (!entry) throw new ValidationError('request.unknown_tool', `"${name.slice(0, 80)}" is not in the catalog.`);
-  let params: Record<string, Json> = {};
+  let params: unknown = {};
   try {
-    params = argv.options.tool_params ? (JSON.parse(argv.options.tool_params) as Record<string, Json>) : {};
+    params = argv.options.tool_params ? JSON.parse(argv.options.tool_params) : {};
   } catch {
-    throw new ValidationError('request.params_not_json', '--tool_params must be a JSON object.');
+    params = undefined;
   }
-  const routing = await routeApprovers({ entry, params, justification: argv.options.justification ?? '' }, await deps.knowledge(), deps.policy);
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+    throw new ValidationError('request.params_not_object', '--tool_params must be a JSON object, such as {"region": "eu-west-1"}.');
+  }
+  const routing = await routeApprovers({ entry, params: params as Record<string, Json>, justification: argv.options.justification ?? '' }, await deps.knowledge(), deps.policy);
   const requester = ctx.env.KUBIYA_USER_EMAIL?.trim().toLowerCase();
   const approvers = await eligibleApprovers(deps, routing.groups, requester ? [requester] : []);
   return {

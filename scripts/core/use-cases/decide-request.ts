@@ -50,6 +50,14 @@ export async function decideRequest(deps: JitDeps, input: DecideInput): Promise<
     );
   }
   if (request.status !== 'approval_pending') throw alreadyDecided(request);
+  if (deps.clock.now() >= request.createdAt + deps.policy.approvalTimeoutSeconds * 1000) {
+    // Past its approval window: no sweep may have closed it yet, but a decision now would be a late one.
+    const timedOut = await transition(deps, request, 'time_out', { endedAt: deps.clock.now(), endReason: 'no approver decided in time' }, [
+      { type: 'request_timed_out', actor: 'kubiya-jit' },
+    ]);
+    if (timedOut) await announce(deps, timedOut, 'timed_out');
+    throw new ConflictError('approval.timed_out', `Request ${request.id} waited longer than the approval timeout and is closed; ${request.requester} must ask again.`);
+  }
   const entry = deps.catalog.get(request.toolName);
   const ttlSeconds = action === 'approve' && input.ttl?.trim() && entry ? resolveTtl(input.ttl, entry, 'ttl (override)') : request.ttlSeconds;
   if (action === 'approve' && !entry) {

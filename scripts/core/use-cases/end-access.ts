@@ -1,4 +1,4 @@
-import { isJitError } from '../errors.js';
+import { ConfigError, isJitError, publicReason } from '../errors.js';
 import type { AccessRequest } from '../types.js';
 import type { JitDeps } from './deps.js';
 import { grantContext, removalTarget } from './grant-context.js';
@@ -18,11 +18,12 @@ export function retryDelayMs(attempts: number, maxSeconds: number): number {
 export async function completeEnd(deps: JitDeps, request: AccessRequest): Promise<AccessRequest> {
   const target = removalTarget(request, deps.catalog);
   try {
-    if (!target) throw new Error(notConfigured(request));
+    if (!target) throw new ConfigError(notConfigured(request));
     const provider = await deps.providers.get(target.provider);
     await provider.revoke(grantContext(request, target));
   } catch (err) {
-    return recordFailedRemoval(deps, request, isJitError(err) ? err.message : String(err));
+    if (!isJitError(err)) deps.log.error('removal failed unexpectedly', { requestId: request.id, error: String(err) });
+    return recordFailedRemoval(deps, request, publicReason(err));
   }
   const now = deps.clock.now();
   const ended = await transition(deps, request, 'end_completed', { endedAt: now, nextAttemptAt: undefined, lastError: undefined }, [

@@ -58,6 +58,7 @@ export async function viewUserRequests(deps: Pick<JitDeps, 'store' | 'clock'>, i
   const user = input.userEmail?.trim() ? normaliseEmail(input.userEmail, 'user_email') : actor;
   const filter = baseFilter(deps, input);
   filter.requester = user;
+  if (input.status?.trim()) filter.statuses = [parseStatus(input.status)];
   // Someone else's requests are shown only where the caller is one of the approvers.
   if (user !== actor) filter.approver = actor;
   return deps.store.list(filter);

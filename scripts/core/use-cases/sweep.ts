@@ -1,4 +1,4 @@
-import { isJitError } from '../errors.js';
+import { ConfigError, isJitError, publicReason } from '../errors.js';
 import { dueThresholds } from '../settings.js';
 import type { AccessRequest } from '../types.js';
 import type { JitDeps } from './deps.js';
@@ -92,10 +92,11 @@ async function finishEnd(deps: JitDeps, request: AccessRequest, report: SweepRep
 async function reconcileGranting(deps: JitDeps, request: AccessRequest, now: number, report: SweepReport): Promise<void> {
   const target = removalTarget(request, deps.catalog);
   try {
-    if (!target) throw new Error(notConfigured(request));
+    if (!target) throw new ConfigError(notConfigured(request));
     await (await deps.providers.get(target.provider)).revoke(grantContext(request, target));
   } catch (err) {
-    const retried = await recordFailedRemoval(deps, request, isJitError(err) ? err.message : String(err));
+    if (!isJitError(err)) deps.log.error('removal failed unexpectedly', { requestId: request.id, error: String(err) });
+    const retried = await recordFailedRemoval(deps, request, publicReason(err));
     if (retried.status === 'granting') report.retrying.push(request.id);
     return;
   }
