@@ -186,6 +186,11 @@ export interface AccessProvider {
   validate?(ctx: GrantContext): Promise<void>;
   /** For requests that began as an Enforcer denial: what was denied, by the Enforcer's request id. */
   describeDenial?(enforcerRequestId: string): Promise<EnforcerDenial>;
+  /**
+   * The grant ids of everything this provider finds at its target (by tag, path or name), for
+   * reconciliation. Ids that could not be stored in AWS as they are come back as the key AWS holds.
+   */
+  listGrantIds?(): Promise<string[]>;
 }
 
 /** Finds providers by name, loading their SDKs only when first asked. */

@@ -3,6 +3,7 @@ import { ValidationError } from '../../core/errors.js';
 import type { AccessProvider, GrantContext, Logger } from '../../core/ports.js';
 import type { GrantPreview, Json } from '../../core/types.js';
 import type { AwsSettings } from './aws-settings.js';
+import { listGrantPolicyKeys } from './grant-inventory.js';
 import { createGrantPolicy, deleteGrantPolicy, findGrantPolicy } from './grant-policies.js';
 import { grantPolicyName, isoSeconds } from './grant-names.js';
 import { assertIamUser, attachPolicy } from './iam-users.js';
@@ -28,6 +29,11 @@ export class DynamicPolicyProvider implements AccessProvider {
     private readonly aws: AwsSettings,
     private readonly log: Logger,
   ) {}
+
+  /** The grants whose per-grant policy exists (S3 and dynamic policies share the path, so both list all). */
+  async listGrantIds(): Promise<string[]> {
+    return listGrantPolicyKeys(this.iam);
+  }
 
   /** The exact document the grant will write; refuses an unknown template or an over-size document. */
   document(ctx: GrantContext): PolicyDocument {

@@ -5,6 +5,7 @@ import type { GrantPreview } from '../../core/types.js';
 import { unlessNotFound } from './aws-errors.js';
 import type { AwsSettings } from './aws-settings.js';
 import { isoSeconds } from './grant-names.js';
+import { listHoldKeys } from './grant-inventory.js';
 import { HoldLedger } from './hold-ledger.js';
 import { assertIamUser, attachPolicy, detachPolicy, isPolicyAttached } from './iam-users.js';
 import { stringSetting } from './entry-settings.js';
@@ -34,6 +35,11 @@ export class IamPolicyProvider implements AccessProvider {
     const userName = this.userName(ctx);
     await assertIamUser(this.iam, userName, ctx.userEmail);
     await this.policyArn(ctx);
+  }
+
+  /** The grants holding a shared attachment (the holds; Identity Center holds are listed too). */
+  async listGrantIds(): Promise<string[]> {
+    return listHoldKeys(this.iam);
   }
 
   async describe(ctx: GrantContext): Promise<GrantPreview> {

@@ -15,6 +15,7 @@ import { callAws } from './aws-errors.js';
 import type { AwsSettings } from './aws-settings.js';
 import { stringSetting } from './entry-settings.js';
 import { isoSeconds } from './grant-names.js';
+import { listHoldKeys } from './grant-inventory.js';
 import { HoldLedger } from './hold-ledger.js';
 import { findPermissionSet, findUserId, isAssigned, resolveInstance } from './identity-center-lookup.js';
 import { mapPrincipal } from './principal-mapping.js';
@@ -48,7 +49,7 @@ export class IdentityCenterProvider implements AccessProvider {
   private readonly ledger: HoldLedger;
 
   constructor(
-    iam: IAMClient,
+    private readonly iam: IAMClient,
     private readonly sso: SSOAdminClient,
     private readonly store: IdentitystoreClient,
     private readonly aws: AwsSettings,
@@ -56,6 +57,11 @@ export class IdentityCenterProvider implements AccessProvider {
     private readonly options: IdentityCenterOptions = {},
   ) {
     this.ledger = new HoldLedger(iam);
+  }
+
+  /** The grants holding an assignment (the holds; managed-policy holds are listed too). */
+  async listGrantIds(): Promise<string[]> {
+    return listHoldKeys(this.iam);
   }
 
   async validate(ctx: GrantContext): Promise<void> {

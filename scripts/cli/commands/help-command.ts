@@ -15,6 +15,7 @@ export function helpCommand(): CommandResult {
     '  worker [--max-runtime 10m]      end grants at their expiry, continuously',
     '  sweep                           end every grant whose time has come, once',
     '  approvers --tool_name … [--tool_params JSON] [--justification …]   who would approve, and why',
+    '  reconcile [--fix]               what providers still hold for requests that are over; --fix removes it',
     '  audit verify | audit export [--out FILE]',
     '  enforcer policy                 the Enforcer tool-category policy, from the config',
     '  bundle [--check] [--out FILE]',

@@ -1,0 +1,22 @@
+import type { AppContext } from '../../app/app-context.js';
+import { reconcileGrants } from '../../core/use-cases/reconcile.js';
+import type { CommandResult } from '../../handlers/handler.js';
+import type { ParsedArgv } from '../parse-argv.js';
+
+/**
+ * `kubiya-jit reconcile [--fix]`: lists what the configured providers still hold for requests that are over
+ * (and for requests this database does not know); with `--fix`, removes the former. Exit 1 while anything
+ * is left behind.
+ */
+export async function reconcileCommand(ctx: AppContext, argv: ParsedArgv): Promise<CommandResult> {
+  const deps = await ctx.deps();
+  const providers = [...new Set(deps.catalog.list().map((entry) => entry.provider))];
+  const report = await reconcileGrants(deps, { providers, fix: argv.flags.has('fix') });
+  const lines = [
+    `Checked ${providers.join(', ') || 'no providers'}: ${report.active.length} grants in use, ${report.leftovers.length} left behind, ${report.unknown.length} unknown.`,
+    ...report.leftovers.map((l) => `- ${l.grantId} (${l.status}): ${l.removed ? 'removed' : l.error ? `could not remove: ${l.error}` : 'left behind; run with --fix to remove'}`),
+    ...report.unknown.map((id) => `- ${id}: no such request in this database; check by hand (docs/runbook.md#reconciliation)`),
+  ];
+  const outstanding = report.leftovers.some((l) => !l.removed) || report.unknown.length > 0;
+  return { human: lines.join('\n'), json: { ...report }, exitCode: outstanding ? 1 : 0 };
+}
