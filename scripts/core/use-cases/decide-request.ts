@@ -7,7 +7,7 @@ import { isEligibleApprover } from './approvers.js';
 import type { JitDeps } from './deps.js';
 import { loadRequest } from './load-request.js';
 import { announce } from './notify.js';
-import { resolveTtl } from './request-access.js';
+import { resolveTtl } from './request-validation.js';
 import { grantTarget } from './grant-context.js';
 import { grantRequest } from './grant-request.js';
 import { transition } from './transition.js';

@@ -1,13 +1,12 @@
 import { routeApprovers } from '../approver-routing.js';
-import type { CatalogEntry } from '../catalog.js';
-import { formatDuration, parseDuration } from '../duration.js';
-import { isJitError, PermissionError, UpstreamError, ValidationError } from '../errors.js';
+import { isJitError, PermissionError, UpstreamError } from '../errors.js';
 import { normaliseEmail } from '../identity.js';
 import type { AccessRequest, GrantPreview, Json } from '../types.js';
 import { eligibleApprovers } from './approvers.js';
 import { checkDenial } from './enforcer-denial.js';
 import type { JitDeps } from './deps.js';
 import { grantContext } from './grant-context.js';
+import { checkJustification, checkParams, checkRequester, findEntry, parseParams, resolveTtl } from './request-validation.js';
 import { transition } from './transition.js';
 
 /** What the person (through the teammate) asked for, as raw strings from the tool's arguments. */
@@ -24,9 +23,6 @@ export interface RequestAccessInput {
   /** The Enforcer's request id from an "Access denied. Request ID: …" message, when there is one. */
   enforcerRequestId?: string | undefined;
 }
-
-const MAX_JUSTIFICATION = 2000;
-const MAX_PARAMS_TEXT = 8000;
 
 /**
  * Validates a request, finds its approvers, renders what approval would grant, stores it and posts it to the
@@ -46,13 +42,7 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
   const entry = findEntry(deps, input.toolName);
   let params = parseParams(input.toolParams);
   const ttlSeconds = resolveTtl(input.ttl, entry);
-  const justification = (input.justification ?? '').trim();
-  if (justification.length < 3) {
-    throw new ValidationError('request.missing_justification', 'justification is required: say in a sentence why the access is needed.');
-  }
-  if (justification.length > MAX_JUSTIFICATION) {
-    throw new ValidationError('request.justification_too_long', `justification is ${justification.length} characters; keep it under ${MAX_JUSTIFICATION}.`);
-  }
+  const justification = checkJustification(input.justification);
 
   const provider = await deps.providers.get(entry.provider);
   const enforcerRequestId = input.enforcerRequestId?.trim() || undefined;
@@ -140,77 +130,4 @@ async function postToApprovers(deps: JitDeps, request: AccessRequest): Promise<A
   ]);
   // Losing this race means an approver already acted on the message: the request moved on without us.
   return stored ?? (await deps.store.get(request.id)) ?? request;
-}
-
-function findEntry(deps: JitDeps, toolName: string | undefined): CatalogEntry {
-  const name = (toolName ?? '').trim();
-  if (!name) throw new ValidationError('request.missing_tool', 'tool_name is required: name the tool or access you need.');
-  const entry = deps.catalog.get(name);
-  if (entry) return entry;
-  const known = deps.catalog.list().map((e) => e.name);
-  const shown = known.slice(0, 25).join(', ');
-  throw new ValidationError(
-    'request.unknown_tool',
-    `"${name.slice(0, 80)}" is not a tool you can request access to. Requestable: ${shown}${known.length > 25 ? ', …' : ''}.`,
-    { toolName: name },
-  );
-}
-
-function parseParams(text: string | undefined): Record<string, Json> {
-  const raw = (text ?? '').trim();
-  let params: unknown = {};
-  if (raw.length > MAX_PARAMS_TEXT) {
-    throw new ValidationError('request.params_too_long', `tool_params is ${raw.length} characters; keep it under ${MAX_PARAMS_TEXT}.`);
-  }
-  if (raw.length > 0) {
-    try {
-      params = JSON.parse(raw);
-    } catch {
-      throw new ValidationError('request.params_not_json', `tool_params must be a JSON object, such as {"region": "eu-west-1"}; got: ${raw.slice(0, 80)}`);
-    }
-  }
-  if (params === null || typeof params !== 'object' || Array.isArray(params)) {
-    throw new ValidationError('request.params_not_object', 'tool_params must be a JSON object of parameter names to values, such as {"region": "eu-west-1"}.');
-  }
-  return params as Record<string, Json>;
-}
-
-function checkParams(params: Record<string, Json>, entry: CatalogEntry): void {
-  const issues = entry.validateParams(params);
-  if (issues.length > 0) {
-    const list = issues.map((issue) => `${issue.path || '(top level)'} ${issue.message}`).join('; ');
-    throw new ValidationError('request.params_invalid', `tool_params do not fit ${entry.name}: ${list}.`, { issues: issues as unknown as Json });
-  }
-}
-
-/** Parses a TTL (or takes the entry's default) and enforces the entry's maximum. */
-export function resolveTtl(ttl: string | undefined, entry: CatalogEntry, field = 'ttl'): number {
-  const seconds = ttl?.trim() ? parseDuration(ttl, field) : entry.defaultTtlSeconds;
-  if (seconds > entry.maxTtlSeconds) {
-    throw new ValidationError(
-      'request.ttl_over_maximum',
-      `${field} ${formatDuration(seconds)} is longer than the maximum for ${entry.name}, ${formatDuration(entry.maxTtlSeconds)}. Ask for ${formatDuration(entry.maxTtlSeconds)} or less.`,
-      { maxSeconds: entry.maxTtlSeconds },
-    );
-  }
-  return seconds;
-}
-
-async function checkRequester(deps: JitDeps, requester: string, entry: CatalogEntry, role = ''): Promise<void> {
-  const person = await deps.directory.findPerson(requester);
-  if (!person || !person.active) {
-    throw new PermissionError(
-      'request.requester_not_active',
-      `${requester}${role} is not an active user in the directory, so cannot request access. Ask your administrator to check the account.`,
-    );
-  }
-  const groups = entry.requesterGroups ?? deps.policy.allowedRequesterGroups;
-  if (groups.length === 0) return;
-  for (const group of groups) {
-    if (await deps.directory.isActiveMember(requester, group)) return;
-  }
-  throw new PermissionError(
-    'request.requester_not_allowed',
-    `${requester}${role} is not in a group allowed to request ${entry.name} (${groups.join(', ')}). Ask to be added to one of them.`,
-  );
 }
