@@ -5,11 +5,27 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../../scripts/core/audit-chain.js';
 import { SqliteRequestStore } from '../../../scripts/adapters/store/sqlite-request-store.js';
 import { requestFixture } from '../../support/request-fixture.js';
+import { requestStoreContract } from '../../support/store-contract.js';
 
-const thresholds = { warnBeforeMs: 600_000, approvalTimeoutMs: 86_400_000, grantingLeaseMs: 900_000 };
 const event = (type: string, requestId: string | null = 'req_0000000000000001') => ({ requestId, type, actor: 'test', at: 1, data: {} });
 
-describe('SqliteRequestStore', () => {
+describe('SqliteRequestStore: the store contract', () => {
+  const dirs = new Map<unknown, string>();
+  requestStoreContract(
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'jit-store-'));
+      const store = SqliteRequestStore.open(join(dir, 'jit.sqlite'));
+      dirs.set(store, dir);
+      return store;
+    },
+    async (store) => {
+      await store.close();
+      rmSync(dirs.get(store)!, { recursive: true, force: true });
+    },
+  );
+});
+
+describe('SqliteRequestStore: the file itself', () => {
   let dir: string;
   let path: string;
   let store: SqliteRequestStore;
@@ -24,71 +40,6 @@ describe('SqliteRequestStore', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('stores and reads back a request with its first events', async () => {
-    const request = requestFixture();
-    await store.create(request, [event('request_created')]);
-    expect(await store.get(request.id)).toEqual(request);
-    expect((await store.auditEvents({ requestId: request.id })).map((e) => e.type)).toEqual(['request_created']);
-  });
-
-  it('writes only when status and version still match (compare-and-swap)', async () => {
-    const request = requestFixture();
-    await store.create(request, []);
-    const approved = { ...request, status: 'granting' as const, version: 2, decidedBy: 'alice@example.com' };
-    const rejected = { ...request, status: 'access_denied' as const, version: 2, decidedBy: 'bob@example.com' };
-    expect(await store.update(request, approved, [event('request_approved')])).toBe(true);
-    expect(await store.update(request, rejected, [event('request_rejected')])).toBe(false);
-    expect((await store.get(request.id))?.decidedBy).toBe('alice@example.com');
-    // The loser's event is not written either.
-    expect((await store.auditEvents()).map((e) => e.type)).toEqual(['request_approved']);
-  });
-
-  it('finds what is due: expiry, warnings, retries, timeouts, abandoned grants', async () => {
-    const now = 1_800_000_000_000;
-    await store.create(requestFixture({ id: 'req_expired', status: 'access_granted', expiresAt: now - 1, warned: true }), []);
-    await store.create(requestFixture({ id: 'req_warn', status: 'access_granted', expiresAt: now + 300_000 }), []);
-    await store.create(requestFixture({ id: 'req_later', status: 'access_granted', expiresAt: now + 3_600_000 }), []);
-    await store.create(requestFixture({ id: 'req_retry', status: 'ending', nextAttemptAt: now - 5 }), []);
-    await store.create(requestFixture({ id: 'req_backoff', status: 'ending', nextAttemptAt: now + 60_000 }), []);
-    await store.create(requestFixture({ id: 'req_stale', status: 'approval_pending', createdAt: now - 90_000_000 }), []);
-    await store.create(requestFixture({ id: 'req_fresh', status: 'approval_pending', createdAt: now - 1000 }), []);
-    await store.create(requestFixture({ id: 'req_stuck', status: 'granting', createdAt: now - 2_000_000, updatedAt: now - 1_000_000 }), []);
-    await store.create(requestFixture({ id: 'req_done', status: 'access_expired', expiresAt: now - 10 }), []);
-    const due = (await store.due(now, thresholds, 50)).map((r) => r.id).sort();
-    expect(due).toEqual(['req_expired', 'req_retry', 'req_stale', 'req_stuck', 'req_warn']);
-    expect(await store.due(now, thresholds, 2)).toHaveLength(2);
-  });
-
-  it('knows the next instant something is due', async () => {
-    const now = 1_800_000_000_000;
-    expect(await store.nextDueAt(thresholds)).toBeUndefined();
-    await store.create(requestFixture({ id: 'req_a', status: 'access_granted', expiresAt: now + 3_600_000, warned: true }), []);
-    expect(await store.nextDueAt(thresholds)).toBe(now + 3_600_000);
-    await store.create(requestFixture({ id: 'req_b', status: 'access_granted', expiresAt: now + 1_000_000 }), []);
-    expect(await store.nextDueAt(thresholds)).toBe(now + 1_000_000 - thresholds.warnBeforeMs);
-    await store.create(requestFixture({ id: 'req_c', status: 'approval_pending', createdAt: now - thresholds.approvalTimeoutMs + 5_000 }), []);
-    expect(await store.nextDueAt(thresholds)).toBe(now + 5_000);
-    await store.create(requestFixture({ id: 'req_d', status: 'granting', createdAt: now, updatedAt: now - thresholds.grantingLeaseMs + 3_000 }), []);
-    expect(await store.nextDueAt(thresholds)).toBe(now + 3_000);
-    await store.create(requestFixture({ id: 'req_e', status: 'ending', nextAttemptAt: now + 1_000 }), []);
-    expect(await store.nextDueAt(thresholds)).toBe(now + 1_000);
-    // Final states are never due.
-    await store.create(requestFixture({ id: 'req_f', status: 'access_expired', expiresAt: now - 99_000 }), []);
-    expect(await store.nextDueAt(thresholds)).toBe(now + 1_000);
-  });
-
-  it('lists by requester, approver, status and text, newest first', async () => {
-    await store.create(requestFixture({ id: 'req_1', createdAt: 1, requester: 'a@example.com', justification: 'needs 100% of the disk' }), []);
-    await store.create(requestFixture({ id: 'req_2', createdAt: 2, requester: 'b@example.com', approvers: ['carol@example.com'] }), []);
-    await store.create(requestFixture({ id: 'req_3', createdAt: 3, requester: 'a@example.com', status: 'access_granted' }), []);
-    expect((await store.list({ requester: 'a@example.com' })).map((r) => r.id)).toEqual(['req_3', 'req_1']);
-    expect((await store.list({ approver: 'carol@example.com' })).map((r) => r.id)).toEqual(['req_2']);
-    expect((await store.list({ statuses: ['access_granted'] })).map((r) => r.id)).toEqual(['req_3']);
-    expect((await store.list({ text: '100%' })).map((r) => r.id)).toEqual(['req_1']);
-    // LIKE wildcards in the search text are literal.
-    expect(await store.list({ text: '_%' })).toEqual([]);
-  });
-
   it('refuses to change or delete audit events, and its chain verifies', async () => {
     await store.appendAudit([event('a', null), event('b', null), event('c', null)]);
     expect(() => store.unsafeExec("UPDATE audit_events SET actor = 'x' WHERE seq = 2")).toThrow(/append-only/);
@@ -101,12 +52,6 @@ describe('SqliteRequestStore', () => {
     store.unsafeExec('DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;');
     store.unsafeExec(`UPDATE audit_events SET data = '{"approved":true}' WHERE seq = 2`);
     expect(verifyChain(await store.auditEvents())).toMatchObject({ ok: false, seq: 2 });
-  });
-
-  it('expires cached values', async () => {
-    await store.cachePut('k', 'v', 100);
-    expect(await store.cacheGet('k', 99)).toBe('v');
-    expect(await store.cacheGet('k', 100)).toBeUndefined();
   });
 
   it('reopens an existing file without reapplying migrations', async () => {
