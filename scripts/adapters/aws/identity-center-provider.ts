@@ -137,7 +137,7 @@ export class IdentityCenterProvider implements AccessProvider {
   }
 
   private async assign(r: Resolved): Promise<void> {
-    const input = { InstanceArn: r.instanceArn, TargetId: r.accountId, TargetType: 'AWS_ACCOUNT' as const, PermissionSetArn: r.permissionSetArn, PrincipalType: 'USER' as const, PrincipalId: r.userId };
+    const input = assignmentInput(r);
     const out = await callAws('create the account assignment', () => this.sso.send(new CreateAccountAssignmentCommand(input)));
     const requestId = out.AccountAssignmentCreationStatus?.RequestId;
     const describe = async (): Promise<OperationStatus> => {
@@ -150,7 +150,7 @@ export class IdentityCenterProvider implements AccessProvider {
   }
 
   private async unassign(r: Resolved): Promise<void> {
-    const input = { InstanceArn: r.instanceArn, TargetId: r.accountId, TargetType: 'AWS_ACCOUNT' as const, PermissionSetArn: r.permissionSetArn, PrincipalType: 'USER' as const, PrincipalId: r.userId };
+    const input = assignmentInput(r);
     const out = await callAws('delete the account assignment', () => this.sso.send(new DeleteAccountAssignmentCommand(input)));
     const requestId = out.AccountAssignmentDeletionStatus?.RequestId;
     const describe = async (): Promise<OperationStatus> => {
@@ -174,4 +174,9 @@ export class IdentityCenterProvider implements AccessProvider {
   private now(): number {
     return (this.options.now ?? Date.now)();
   }
+}
+
+/** The account assignment a grant makes (and removes): this permission set, for this user, in this account. */
+function assignmentInput(r: Resolved) {
+  return { InstanceArn: r.instanceArn, TargetId: r.accountId, TargetType: 'AWS_ACCOUNT' as const, PermissionSetArn: r.permissionSetArn, PrincipalType: 'USER' as const, PrincipalId: r.userId };
 }
