@@ -1,4 +1,4 @@
-import { IAMClient, ListInstanceProfilesCommand, ListPoliciesCommand } from '@aws-sdk/client-iam';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { Logger } from '../../../scripts/core/ports.js';
@@ -9,15 +9,8 @@ export function motoClients(endpoint: string): { iam: IAMClient; sso: SSOAdminCl
   return { iam: new IAMClient(config), sso: new SSOAdminClient(config), store: new IdentitystoreClient(config) };
 }
 
-/** Every IAM policy and instance profile under `/kubiya-jit/`: what the package has left in the account. */
-export async function jitResources(iam: IAMClient): Promise<string[]> {
-  const policies = await iam.send(new ListPoliciesCommand({ Scope: 'Local' }));
-  const profiles = await iam.send(new ListInstanceProfilesCommand({}));
-  return [
-    ...(policies.Policies ?? []).filter((p) => p.Path?.startsWith('/kubiya-jit/')).map((p) => `policy:${p.PolicyName}`),
-    ...(profiles.InstanceProfiles ?? []).filter((p) => p.Path?.startsWith('/kubiya-jit/')).map((p) => `hold:${p.InstanceProfileName}`),
-  ].sort();
-}
+/** Every IAM policy and instance profile under `/kubiya-jit/` (one definition, shared with the CLI tests). */
+export { jitResources } from '../../support/aws-harness.js';
 
 /** A logger that keeps what it was told, so a test can read it. */
 export function memoryLogger(): Logger & { lines: string[] } {
