@@ -29,11 +29,67 @@ export interface DueThresholds {
   grantingLeaseMs: number;
 }
 
+/** One grant's hold on a shared access (a managed policy attachment, an SSO assignment), as the store keeps it. */
+export interface TargetHold {
+  /** The access held, as the provider names it (`iam-policy:<user>:<policy arn>`). */
+  target: string;
+  /** The grant id holding it. */
+  grantId: string;
+  /** Epoch ms after which the hold no longer keeps the access alive (a revocation that never ran cannot keep it forever). */
+  expiresAt: number;
+  /** The access existed before any grant held it (standing access), so the last holder must not remove it. */
+  keep: boolean;
+}
+
+/** Work a provider asked to be done later (removing a session deny once no such session can be alive). */
+export interface FollowUp {
+  /** Unique per piece of work; scheduling the same key again replaces it. */
+  key: string;
+  /** The provider that does it (its `followUp` capability). */
+  provider: string;
+  /** Epoch ms from which it is due. */
+  dueAt: number;
+  /** What the provider needs to do it. */
+  data: Record<string, Json>;
+  /** Failed attempts so far. */
+  attempts: number;
+}
+
+/**
+ * What providers coordinate through in the store, so that only this package can write it and every process
+ * and host sharing the store sees it: per-target locks (leases), holds on shared access, and follow-ups.
+ */
+export interface TargetLedger {
+  /**
+   * Takes the lock `name` for `owner` until `until` (epoch ms) when it is free, its lease ended before `now`,
+   * or `owner` already holds it (then the lease is extended: this is also how a holder renews). Returns
+   * whether `owner` holds it now. Atomic across processes and hosts sharing the store.
+   */
+  acquireLock(name: string, owner: string, until: number, now: number): Promise<boolean>;
+  /** Releases the lock if `owner` still holds it; releasing a lock held by another, or by no one, does nothing. */
+  releaseLock(name: string, owner: string): Promise<void>;
+  /** Records a hold; recording the same (target, grant) again replaces it. */
+  addHold(hold: TargetHold): Promise<void>;
+  /** Drops a grant's hold on a target; dropping one that is gone is success. */
+  removeHold(target: string, grantId: string): Promise<void>;
+  /** The holds on `target`, or every hold when `target` is undefined (for reconciliation), expired ones included. */
+  listHolds(target?: string): Promise<TargetHold[]>;
+  /** Schedules (or reschedules, by key) a follow-up. */
+  scheduleFollowUp(followUp: FollowUp): Promise<void>;
+  /** Follow-ups due at `now`, earliest first. */
+  dueFollowUps(now: number, limit: number): Promise<FollowUp[]>;
+  /** Every scheduled follow-up, due or not (for reconciliation). */
+  listFollowUps(): Promise<FollowUp[]>;
+  /** Removes a follow-up once done; removing one that is gone is success. */
+  completeFollowUp(key: string): Promise<void>;
+}
+
 /**
  * Where requests and the audit log live. Every write of a request is a compare-and-swap on
- * `(id, status, version)` and appends its audit events in the same transaction.
+ * `(id, status, version)` and appends its audit events in the same transaction. It also keeps the
+ * providers' {@link TargetLedger}.
  */
-export interface RequestStore {
+export interface RequestStore extends TargetLedger {
   /** Inserts a new request with its first audit events, atomically. */
   create(request: AccessRequest, events: NewAuditEvent[]): Promise<void>;
   /** The request with this id, or undefined. */
@@ -191,6 +247,25 @@ export interface AccessProvider {
    * reconciliation. Ids that could not be stored in AWS as they are come back as the key AWS holds.
    */
   listGrantIds?(): Promise<string[]>;
+  /** The key under which {@link listGrantIds} names a grant, when it is not the grant id (a hash in a statement id). */
+  grantKey?(grantId: string): string;
+  /**
+   * Reconciliation of what the provider wrote that no single grant id names (session denies, attachments no
+   * live hold accounts for). With `fix`, removes only what the package wrote and is over.
+   */
+  inspect?(options: { fix: boolean; now: number }): Promise<TargetFinding[]>;
+  /** Does a {@link FollowUp} this provider scheduled; throwing leaves it scheduled for a retry. */
+  followUp?(data: Record<string, Json>, now: number): Promise<void>;
+}
+
+/** One thing a provider's {@link AccessProvider.inspect} found at its targets. */
+export interface TargetFinding {
+  /** What and where, for a person: "session deny for dev@example.com on role prod-deploy". */
+  what: string;
+  /** `active`: still needed; `leftover`: the package wrote it and it is over; `unaccounted`: no live hold or request accounts for it, and it may not be the package's (never removed). */
+  state: 'active' | 'leftover' | 'unaccounted';
+  removed?: boolean;
+  error?: string;
 }
 
 /** Finds providers by name, loading their SDKs only when first asked. */

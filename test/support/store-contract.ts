@@ -102,4 +102,61 @@ export function requestStoreContract(open: () => Promise<RequestStore>, dispose:
     expect(events.map((e) => e.type)).toEqual(['request_created', 'request_approved', 'decision_refused']);
     expect(verifyChain(events)).toMatchObject({ ok: true, events: 3 });
   });
+
+  it('gives a target lock to one owner at a time, lets the holder renew it, and a dead holder\'s lease lapse', async () => {
+    const now = 1_800_000_000_000;
+    expect(await store().acquireLock('aws:role:deploy', 'run-a', now + 15_000, now)).toBe(true);
+    expect(await store().acquireLock('aws:role:deploy', 'run-b', now + 15_000, now + 1)).toBe(false);
+    // Other targets are independent.
+    expect(await store().acquireLock('aws:role:other', 'run-b', now + 15_000, now + 1)).toBe(true);
+    // The holder renews; the renewed lease holds off run-b past the first lease's end.
+    expect(await store().acquireLock('aws:role:deploy', 'run-a', now + 30_000, now + 10_000)).toBe(true);
+    expect(await store().acquireLock('aws:role:deploy', 'run-b', now + 45_000, now + 20_000)).toBe(false);
+    // run-a dies: once its lease has ended, run-b takes over, and run-a can no longer renew.
+    expect(await store().acquireLock('aws:role:deploy', 'run-b', now + 45_000, now + 30_000)).toBe(true);
+    expect(await store().acquireLock('aws:role:deploy', 'run-a', now + 60_000, now + 31_000)).toBe(false);
+    // A release by someone who does not hold it changes nothing; the holder's release frees it at once.
+    await store().releaseLock('aws:role:deploy', 'run-a');
+    expect(await store().acquireLock('aws:role:deploy', 'run-c', now + 60_000, now + 31_000)).toBe(false);
+    await store().releaseLock('aws:role:deploy', 'run-b');
+    expect(await store().acquireLock('aws:role:deploy', 'run-c', now + 60_000, now + 31_000)).toBe(true);
+  });
+
+  it('lets exactly one of many simultaneous claimants take a free lock', async () => {
+    const now = 1_800_000_000_000;
+    const owners = Array.from({ length: 8 }, (_, i) => `run-${i}`);
+    const won = await Promise.all(owners.map((owner) => store().acquireLock('aws:sso:target', owner, now + 15_000, now)));
+    expect(won.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('keeps holds per target and grant: replaced by the same pair, dropped once, listed per target or all', async () => {
+    await store().addHold({ target: 'iam-policy:dev:arn:a', grantId: 'req_1', expiresAt: 100, keep: false });
+    await store().addHold({ target: 'iam-policy:dev:arn:a', grantId: 'req_2', expiresAt: 200, keep: true });
+    await store().addHold({ target: 'sso:1:ps:u', grantId: 'req_1', expiresAt: 300, keep: false });
+    await store().addHold({ target: 'iam-policy:dev:arn:a', grantId: 'req_1', expiresAt: 150, keep: false });
+    expect(await store().listHolds('iam-policy:dev:arn:a')).toEqual([
+      { target: 'iam-policy:dev:arn:a', grantId: 'req_1', expiresAt: 150, keep: false },
+      { target: 'iam-policy:dev:arn:a', grantId: 'req_2', expiresAt: 200, keep: true },
+    ]);
+    await store().removeHold('iam-policy:dev:arn:a', 'req_1');
+    await store().removeHold('iam-policy:dev:arn:a', 'req_1');
+    expect((await store().listHolds()).map((h) => `${h.target}/${h.grantId}`)).toEqual(['iam-policy:dev:arn:a/req_2', 'sso:1:ps:u/req_1']);
+    expect(await store().listHolds('nothing-here')).toEqual([]);
+  });
+
+  it('schedules follow-ups by key, returns the due ones earliest first, and forgets completed ones', async () => {
+    await store().scheduleFollowUp({ key: 'deny:a', provider: 'aws-role-trust', dueAt: 300, data: { role: 'a' }, attempts: 0 });
+    await store().scheduleFollowUp({ key: 'deny:b', provider: 'aws-role-trust', dueAt: 100, data: { role: 'b' }, attempts: 0 });
+    await store().scheduleFollowUp({ key: 'deny:c', provider: 'aws-role-trust', dueAt: 900, data: { role: 'c' }, attempts: 0 });
+    // Rescheduling the same key replaces it (a retry after a failure, a later removal time).
+    await store().scheduleFollowUp({ key: 'deny:a', provider: 'aws-role-trust', dueAt: 200, data: { role: 'a', n: 2 }, attempts: 1 });
+    expect((await store().dueFollowUps(250, 10)).map((f) => [f.key, f.data, f.attempts])).toEqual([
+      ['deny:b', { role: 'b' }, 0],
+      ['deny:a', { role: 'a', n: 2 }, 1],
+    ]);
+    expect(await store().dueFollowUps(250, 1)).toHaveLength(1);
+    await store().completeFollowUp('deny:b');
+    await store().completeFollowUp('deny:b');
+    expect((await store().listFollowUps()).map((f) => f.key)).toEqual(['deny:a', 'deny:c']);
+  });
 }

@@ -56,4 +56,32 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       CREATE INDEX requests_by_status_warned_expiry ON requests (status, warned, expires_at);
     `,
   },
+  {
+    version: 4,
+    name: 'target locks, holds on shared access, provider follow-ups',
+    sql: `
+      -- A lease per target (an AWS role, a user and policy, an assignment): one owner until 'until' (epoch ms).
+      CREATE TABLE target_locks (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        until INTEGER NOT NULL
+      );
+      -- Which grants hold a shared access; only the package writes here (not names on the target anyone could create).
+      CREATE TABLE target_holds (
+        target TEXT NOT NULL,
+        grant_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        keep INTEGER NOT NULL,
+        PRIMARY KEY (target, grant_id)
+      );
+      CREATE TABLE follow_ups (
+        key TEXT PRIMARY KEY,
+        provider TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX follow_ups_by_due ON follow_ups (due_at);
+    `,
+  },
 ];

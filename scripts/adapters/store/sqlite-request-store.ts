@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { chainEvent, GENESIS_HASH } from '../../core/audit-chain.js';
-import type { DueThresholds, RequestFilter, RequestStore } from '../../core/ports.js';
+import type { DueThresholds, FollowUp, RequestFilter, RequestStore, TargetHold } from '../../core/ports.js';
 import type { AccessRequest, AuditEvent, Json, NewAuditEvent } from '../../core/types.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import { SqliteTargetLedger } from './sqlite-target-ledger.js';
 
 type Row = { body: string };
 type AuditRow = { seq: number; request_id: string | null; type: string; actor: string; at: number; data: string; prev_hash: string; hash: string };
@@ -15,7 +16,11 @@ type AuditRow = { seq: number; request_id: string | null; type: string; actor: s
  * the other columns are copies kept for indexing and compare-and-swap.
  */
 export class SqliteRequestStore implements RequestStore {
-  private constructor(private readonly db: Database.Database) {}
+  private readonly ledger: SqliteTargetLedger;
+
+  private constructor(private readonly db: Database.Database) {
+    this.ledger = new SqliteTargetLedger(db);
+  }
 
   /** Opens (creating if needed) the database at `path` and applies pending migrations. */
   static open(path: string): SqliteRequestStore {
@@ -128,6 +133,42 @@ export class SqliteRequestStore implements RequestStore {
     this.db
       .prepare('INSERT INTO cache (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at')
       .run(key, value, expiresAt);
+  }
+
+  acquireLock(name: string, owner: string, until: number, now: number): Promise<boolean> {
+    return this.ledger.acquireLock(name, owner, until, now);
+  }
+
+  releaseLock(name: string, owner: string): Promise<void> {
+    return this.ledger.releaseLock(name, owner);
+  }
+
+  addHold(hold: TargetHold): Promise<void> {
+    return this.ledger.addHold(hold);
+  }
+
+  removeHold(target: string, grantId: string): Promise<void> {
+    return this.ledger.removeHold(target, grantId);
+  }
+
+  listHolds(target?: string): Promise<TargetHold[]> {
+    return this.ledger.listHolds(target);
+  }
+
+  scheduleFollowUp(followUp: FollowUp): Promise<void> {
+    return this.ledger.scheduleFollowUp(followUp);
+  }
+
+  dueFollowUps(now: number, limit: number): Promise<FollowUp[]> {
+    return this.ledger.dueFollowUps(now, limit);
+  }
+
+  listFollowUps(): Promise<FollowUp[]> {
+    return this.ledger.listFollowUps();
+  }
+
+  completeFollowUp(key: string): Promise<void> {
+    return this.ledger.completeFollowUp(key);
   }
 
   async close(): Promise<void> {
