@@ -132,8 +132,8 @@ export class AppContext {
         ]);
         return new EnforcerAccessProvider(createEnforcer(this.config.file.enforcer ?? { type: 'none' }, this.env, this.log, this.clock));
       }
-      const { createAwsProvider } = await import('../adapters/aws/create-aws-provider.js');
-      return createAwsProvider(name, aws as never, this.log);
+      const [{ createAwsProvider }, { awsCoordination }] = await Promise.all([import('../adapters/aws/create-aws-provider.js'), import('../adapters/aws/aws-coordination.js')]);
+      return createAwsProvider(name, aws as never, this.log, awsCoordination(this.store(), { now: () => this.clock.now() }));
     };
     return {
       get: (name) => {

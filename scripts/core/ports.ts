@@ -251,11 +251,15 @@ export interface AccessProvider {
   grantKey?(grantId: string): string;
   /**
    * Reconciliation of what the provider wrote that no single grant id names (session denies, attachments no
-   * live hold accounts for). With `fix`, removes only what the package wrote and is over.
+   * live hold accounts for), at the targets of `entries` (the settings of the catalog entries it serves).
+   * With `fix`, removes only what the package wrote and is over.
    */
-  inspect?(options: { fix: boolean; now: number }): Promise<TargetFinding[]>;
-  /** Does a {@link FollowUp} this provider scheduled; throwing leaves it scheduled for a retry. */
-  followUp?(data: Record<string, Json>, now: number): Promise<void>;
+  inspect?(options: { fix: boolean; now: number; entries: Record<string, Json>[] }): Promise<TargetFinding[]>;
+  /**
+   * Does a {@link FollowUp} this provider scheduled. Returns when it must run again (more left to do later),
+   * or undefined when it is done; throwing leaves it scheduled for a retry with backoff.
+   */
+  followUp?(data: Record<string, Json>, now: number): Promise<number | undefined>;
 }
 
 /** One thing a provider's {@link AccessProvider.inspect} found at its targets. */

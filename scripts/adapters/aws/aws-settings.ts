@@ -1,4 +1,6 @@
 /** The AWS section of the config, resolved: where to reach AWS and how people map to AWS principals. */
+import type { LockSettings } from './target-lock.js';
+import type { VerifySettings } from './verified-write.js';
 
 /**
  * How a person's email becomes an AWS principal. Patterns take `{email}`, `{local}` (the part before `@`),
@@ -66,6 +68,10 @@ export interface AwsSettings {
   policyTemplates: Record<string, PolicyTemplate>;
   dynamicPolicies: DynamicPolicyEntry[];
   poll: PollSettings;
+  /** Per-target lock leases in the store (`aws.locks`). */
+  locks: LockSettings;
+  /** Read-back of trust policies and inline policies after writing them (`aws.verify`). */
+  verify: VerifySettings;
 }
 
 /** The principal mapping used when the config says nothing. */
@@ -87,6 +93,8 @@ export function defaultAwsSettings(overrides: Partial<AwsSettings> = {}): AwsSet
     policyTemplates: {},
     dynamicPolicies: [],
     poll: { maxAttempts: 20, initialDelayMs: 500, maxDelayMs: 5000 },
+    locks: { leaseMs: 15_000, waitMs: 120_000 },
+    verify: { reads: 5, delayMs: 200, writes: 3 },
     ...overrides,
   };
 }

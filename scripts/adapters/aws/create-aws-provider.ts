@@ -1,6 +1,7 @@
 import { ConfigError } from '../../core/errors.js';
 import type { AccessProvider, Logger } from '../../core/ports.js';
 import type { AwsSettings } from './aws-settings.js';
+import type { AwsCoordination } from './aws-coordination.js';
 
 /** The AWS provider names, one per kind of access. */
 export const AWS_PROVIDER_NAMES = ['aws-iam-policy', 'aws-iam-dynamic', 'aws-identity-center', 'aws-s3', 'aws-role-trust'] as const;
@@ -15,16 +16,17 @@ export function isAwsProviderName(name: string): name is AwsProviderName {
 
 /**
  * Builds the AWS access provider called `name`. The provider modules, and through them the AWS SDK, are
- * imported here on first use, so a CLI run that touches no AWS tool never loads the SDK.
+ * imported here on first use, so a CLI run that touches no AWS tool never loads the SDK. `coordination` is
+ * the store (locks, holds, follow-ups) every process granting in these accounts shares.
  */
-export async function createAwsProvider(name: string, aws: AwsSettings, log: Logger): Promise<AccessProvider> {
+export async function createAwsProvider(name: string, aws: AwsSettings, log: Logger, coordination: AwsCoordination): Promise<AccessProvider> {
   if (!isAwsProviderName(name)) throw new ConfigError(`Unknown AWS provider "${name}"; expected one of ${AWS_PROVIDER_NAMES.join(', ')}.`, { provider: name });
   const { createAwsClients } = await import('./aws-clients.js');
   const clients = createAwsClients(aws);
   switch (name) {
     case 'aws-iam-policy': {
       const { IamPolicyProvider } = await import('./iam-policy-provider.js');
-      return new IamPolicyProvider(clients.iam, aws, log);
+      return new IamPolicyProvider(clients.iam, aws, log, coordination);
     }
     case 'aws-iam-dynamic':
     case 'aws-s3': {
@@ -33,11 +35,11 @@ export async function createAwsProvider(name: string, aws: AwsSettings, log: Log
     }
     case 'aws-identity-center': {
       const { IdentityCenterProvider } = await import('./identity-center-provider.js');
-      return new IdentityCenterProvider(clients.iam, clients.ssoAdmin, clients.identityStore, aws, log);
+      return new IdentityCenterProvider(clients.iam, clients.ssoAdmin, clients.identityStore, aws, log, coordination);
     }
     case 'aws-role-trust': {
       const { RoleTrustProvider } = await import('./role-trust-provider.js');
-      return new RoleTrustProvider(clients.iam, aws, log);
+      return new RoleTrustProvider(clients.iam, aws, log, coordination);
     }
   }
 }

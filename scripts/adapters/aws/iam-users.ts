@@ -3,6 +3,7 @@ import {
   DetachUserPolicyCommand,
   GetUserCommand,
   ListAttachedUserPoliciesCommand,
+  ListEntitiesForPolicyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { ValidationError } from '../../core/errors.js';
@@ -46,4 +47,17 @@ export async function detachPolicy(iam: IAMClient, userName: string, policyArn: 
   await unlessNotFound(`detach ${policyArn} from IAM user ${userName}`, () =>
     iam.send(new DetachUserPolicyCommand({ UserName: userName, PolicyArn: policyArn })),
   );
+}
+
+/** The IAM users a managed policy is attached to; none when the policy is gone. */
+export async function policyUsers(iam: IAMClient, policyArn: string): Promise<string[]> {
+  const users: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await unlessNotFound(`list the users of ${policyArn}`, () => iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: policyArn, EntityFilter: 'User', Marker: marker })));
+    if (!page) return users;
+    users.push(...(page.PolicyUsers ?? []).map((user) => user.UserName ?? '').filter(Boolean));
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return users.sort();
 }

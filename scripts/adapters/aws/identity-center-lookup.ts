@@ -40,14 +40,20 @@ export async function findUserId(store: IdentitystoreClient, identityStoreId: st
   return out.UserId;
 }
 
-/** The ARN of the permission set called `name` (listed, then described one by one: AWS has no lookup by name). */
-export async function findPermissionSet(sso: SSOAdminClient, instanceArn: string, name: string): Promise<string> {
+/** A permission set found by name: its ARN and how long its sessions last (ISO 8601; AWS's default is PT1H). */
+export interface FoundPermissionSet {
+  arn: string;
+  sessionDuration: string;
+}
+
+/** The permission set called `name` (listed, then described one by one: AWS has no lookup by name). */
+export async function findPermissionSet(sso: SSOAdminClient, instanceArn: string, name: string): Promise<FoundPermissionSet> {
   let token: string | undefined;
   do {
     const page = await callAws('list the permission sets', () => sso.send(new ListPermissionSetsCommand({ InstanceArn: instanceArn, NextToken: token })));
     for (const arn of page.PermissionSets ?? []) {
       const described = await callAws('describe a permission set', () => sso.send(new DescribePermissionSetCommand({ InstanceArn: instanceArn, PermissionSetArn: arn })));
-      if (described.PermissionSet?.Name === name) return arn;
+      if (described.PermissionSet?.Name === name) return { arn, sessionDuration: described.PermissionSet.SessionDuration ?? 'PT1H' };
     }
     token = page.NextToken;
   } while (token);

@@ -13,6 +13,8 @@ export interface AccessConfig {
   permission_set: string;
   session_duration: string;
   approver_groups?: string[];
+  /** When the permission set's sessions last longer than `session_duration`: refuse (default) or lower them. */
+  long_sessions?: 'refuse' | 'cap';
 }
 
 /** One entry of `s3_configs.json`. */

@@ -53,6 +53,7 @@ export const accessConfigsSchema = {
       permission_set: { type: 'string', pattern: '^[\\w+=,.@-]{1,32}$' },
       session_duration: { type: 'string', pattern: ISO_DURATION },
       approver_groups: GROUPS,
+      long_sessions: { enum: ['refuse', 'cap'] },
     },
   },
 } as const;

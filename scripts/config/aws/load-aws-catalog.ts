@@ -67,7 +67,10 @@ export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entr
   for (const [key, config] of Object.entries(access.entries)) {
     const where = `${access.path}: entry ${JSON.stringify(key)}`;
     const slug = requireSlug(config.name, `${where}, field name`);
-    const settings = { account_id: config.account_id, permission_set: config.permission_set, display_name: key };
+    // The maximum TTL and the long-session rule travel with the grant: the provider compares the permission
+    // set's session duration with them at preview and at grant time.
+    const maxTtlSeconds = durationSeconds(config.session_duration, `${where}, field session_duration`);
+    const settings = { account_id: config.account_id, permission_set: config.permission_set, display_name: key, max_ttl_seconds: maxTtlSeconds, long_sessions: config.long_sessions ?? 'refuse' };
     entries.push(base(`jit_session_grant_${slug}`, config.description, 'aws-identity-center', settings, config.session_duration, config.approver_groups, `${where}, field session_duration`, `jit_session_revoke_${slug}`));
   }
 

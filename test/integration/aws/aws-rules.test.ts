@@ -8,7 +8,7 @@ import { RoleTrustProvider } from '../../../scripts/adapters/aws/role-trust-prov
 import type { OperationStatus } from '../../../scripts/adapters/aws/assignment-poller.js';
 import { startMoto, type Moto } from '../../support/moto.js';
 import { jitResources, memoryLogger, motoClients } from './aws-state.js';
-import { ACCOUNT, attachedPolicies, createAlice, createManagedPolicy, createRole, grantCtx, hasAssignment, setupIdentityCenter, testSettings, trustStatements } from './fixtures.js';
+import { ACCOUNT, attachedPolicies, createAlice, createManagedPolicy, createRole, grantCtx, hasAssignment, setupIdentityCenter, testCoordination, testSettings, trustStatements } from './fixtures.js';
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
 
 let moto: Moto;
@@ -56,10 +56,10 @@ describe('every statement the package writes ends itself at the expiry', () => {
     const { iam } = motoClients(moto.endpoint);
     await createAlice(iam);
     await createRole(iam, 'deploy');
-    await new RoleTrustProvider(iam, testSettings(moto.endpoint), log).grant(grantCtx('g-trust', 'role_trust_grant_deploy', { role_name: 'deploy' }));
+    await new RoleTrustProvider(iam, testSettings(moto.endpoint), log, testCoordination()).grant(grantCtx('g-trust', 'role_trust_grant_deploy', { role_name: 'deploy' }));
     const ours = (await trustStatements(iam, 'deploy')).filter((s) => String(s.Sid).startsWith('KubiyaJit'));
     expect(ours).toHaveLength(1);
-    expect(ours[0]!.Condition).toEqual({ DateLessThan: { 'aws:CurrentTime': EXPIRY } });
+    expect(ours[0]!.Condition).toEqual({ DateLessThan: { 'aws:CurrentTime': EXPIRY }, StringEquals: { 'sts:RoleSessionName': 'alice@example.com' } });
   });
 });
 
@@ -99,7 +99,7 @@ describe('aws-role-trust', () => {
       ],
     };
     await iam.send(new CreateRoleCommand({ RoleName: 'shared', AssumeRolePolicyDocument: JSON.stringify(original) }));
-    const provider = new RoleTrustProvider(iam, testSettings(moto.endpoint), log);
+    const provider = new RoleTrustProvider(iam, testSettings(moto.endpoint), log, testCoordination());
     const a = grantCtx('g-a', 'role_trust_grant_shared', { role_name: 'shared' });
     await provider.grant(a);
     expect(await trustStatements(iam, 'shared')).toHaveLength(3);
@@ -114,7 +114,7 @@ describe('aws-iam-policy', () => {
     await createAlice(iam);
     const arn = await createManagedPolicy(iam, 'DbReadOnly');
     await iam.send(new AttachUserPolicyCommand({ UserName: 'alice', PolicyArn: arn }));
-    const provider = new IamPolicyProvider(iam, testSettings(moto.endpoint), log);
+    const provider = new IamPolicyProvider(iam, testSettings(moto.endpoint), log, testCoordination());
     const ctx = grantCtx('g-standing', 'request_db', { policy_name: 'DbReadOnly', aws_account_id: ACCOUNT });
     await provider.grant(ctx);
     await provider.revoke(ctx);
@@ -128,7 +128,7 @@ describe('aws-iam-policy', () => {
     const arn = await createManagedPolicy(iam, 'DbReadOnly');
     const settings = { policy_name: 'DbReadOnly', aws_account_id: ACCOUNT };
     const now = Date.UTC(2029, 0, 1);
-    const provider = new IamPolicyProvider(iam, testSettings(moto.endpoint), log, () => now);
+    const provider = new IamPolicyProvider(iam, testSettings(moto.endpoint), log, testCoordination(undefined, () => now));
     const stale = { ...grantCtx('g-stale', 'request_db', settings), expiresAt: now - 60_000 };
     const live = grantCtx('g-live', 'request_db', settings);
     await provider.grant(stale);
@@ -140,7 +140,7 @@ describe('aws-iam-policy', () => {
   it('refuses a policy that does not exist, naming it', async () => {
     const { iam } = motoClients(moto.endpoint);
     await createAlice(iam);
-    const provider = new IamPolicyProvider(iam, testSettings(moto.endpoint), log);
+    const provider = new IamPolicyProvider(iam, testSettings(moto.endpoint), log, testCoordination());
     const ctx = grantCtx('g-nopolicy', 'request_x', { policy_name: 'NoSuchPolicy', aws_account_id: ACCOUNT });
     await expect(provider.validate(ctx)).rejects.toMatchObject({ code: 'aws.policy_not_found', message: expect.stringContaining('NoSuchPolicy') });
   });
@@ -153,7 +153,7 @@ describe('aws-identity-center waits for AWS', () => {
     const seen: string[] = [];
     const pending = { create: 2, delete: 1 };
     const sleeps: number[] = [];
-    const provider = new IdentityCenterProvider(iam, sso, store, testSettings(moto.endpoint), log, {
+    const provider = new IdentityCenterProvider(iam, sso, store, testSettings(moto.endpoint), log, testCoordination(), {
       sleep: async (ms) => {
         sleeps.push(ms);
       },
@@ -176,7 +176,7 @@ describe('aws-identity-center waits for AWS', () => {
   it('refuses a permission set that does not exist, before assigning anything', async () => {
     const { iam, sso, store } = motoClients(moto.endpoint);
     const ids = await setupIdentityCenter(sso, store, 'ECRReadOnly');
-    const provider = new IdentityCenterProvider(iam, sso, store, testSettings(moto.endpoint), log);
+    const provider = new IdentityCenterProvider(iam, sso, store, testSettings(moto.endpoint), log, testCoordination());
     const ctx = grantCtx('g-nops', 'jit_session_grant_x', { account_id: ACCOUNT, permission_set: 'Nope' });
     await expect(provider.grant(ctx)).rejects.toMatchObject({ code: 'aws.permission_set_not_found' });
     expect(await hasAssignment(sso, store, ids.instanceArn, ids.storeId, 'alice@example.com')).toBe(false);
@@ -185,45 +185,22 @@ describe('aws-identity-center waits for AWS', () => {
 });
 
 describe('two revocations of the same shared access at the same moment', () => {
-  it('end the access: each sees the other hold first, yet the last to drop its hold detaches', async () => {
+  it('end the access: the store lock serialises them, and the second finds no other hold', async () => {
     const { iam } = motoClients(moto.endpoint);
     await createAlice(iam);
     const arn = await createManagedPolicy(iam, 'DbReadOnly');
     const settings = { policy_name: 'DbReadOnly', aws_account_id: ACCOUNT };
     const a = grantCtx('g-race-a', 'request_db', settings);
     const b = grantCtx('g-race-b', 'request_db', settings);
-    const plain = new IamPolicyProvider(iam, testSettings(moto.endpoint), log);
-    await plain.grant(a);
-    await plain.grant(b);
+    const coordination = testCoordination();
+    // Two providers (two runs) sharing one store, as two processes on one volume do.
+    const one = new IamPolicyProvider(iam, testSettings(moto.endpoint), log, coordination);
+    const two = new IamPolicyProvider(iam, testSettings(moto.endpoint), log, coordination);
+    await one.grant(a);
+    await two.grant(b);
     expect(await attachedPolicies(iam, 'alice')).toEqual([arn]);
-
-    // The real client, with a barrier: the first two hold listings (one per revocation) answer only once both
-    // have been asked, so both revocations see the other's hold, the interleaving that used to keep the access.
-    let waiting: (() => void)[] = [];
-    let listings = 0;
-    const racing = new Proxy(iam, {
-      get(target, property, receiver) {
-        if (property !== 'send') return Reflect.get(target, property, receiver);
-        return async (command: { constructor: { name: string } }) => {
-          const result = await target.send(command as never);
-          if (command.constructor.name === 'ListInstanceProfilesCommand' && listings < 2) {
-            listings += 1;
-            await new Promise<void>((resolve) => {
-              waiting.push(resolve);
-              if (waiting.length === 2) {
-                waiting.forEach((release) => release());
-                waiting = [];
-              }
-            });
-          }
-          return result;
-        };
-      },
-    });
-    const provider = new IamPolicyProvider(racing as IAMClient, testSettings(moto.endpoint), log);
-    await Promise.all([provider.revoke(a), provider.revoke(b)]);
-    expect(listings).toBe(2);
+    await Promise.all([one.revoke(a), two.revoke(b)]);
     expect(await attachedPolicies(iam, 'alice')).toEqual([]);
-    expect(await jitResources(iam)).toEqual([]);
+    expect(await coordination.store.listHolds()).toEqual([]);
   });
 });

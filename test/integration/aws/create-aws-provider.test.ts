@@ -3,7 +3,7 @@ import { AWS_PROVIDER_NAMES, createAwsProvider } from '../../../scripts/adapters
 import { ConfigError } from '../../../scripts/core/errors.js';
 import { startMoto, type Moto } from '../../support/moto.js';
 import { memoryLogger, motoClients } from './aws-state.js';
-import { attachedPolicies, createAlice, grantCtx, testSettings } from './fixtures.js';
+import { attachedPolicies, createAlice, grantCtx, testCoordination, testSettings } from './fixtures.js';
 
 let moto: Moto;
 beforeAll(async () => {
@@ -16,7 +16,7 @@ afterAll(async () => {
 describe('createAwsProvider', () => {
   it('builds every AWS provider under its own name', async () => {
     for (const name of AWS_PROVIDER_NAMES) {
-      const provider = await createAwsProvider(name, testSettings(moto.endpoint), memoryLogger());
+      const provider = await createAwsProvider(name, testSettings(moto.endpoint), memoryLogger(), testCoordination());
       expect(provider.name).toBe(name);
       expect(typeof provider.validate).toBe('function');
       expect(typeof provider.describe).toBe('function');
@@ -24,13 +24,13 @@ describe('createAwsProvider', () => {
   });
 
   it('refuses a name it does not know', async () => {
-    await expect(createAwsProvider('aws-nope', testSettings(moto.endpoint), memoryLogger())).rejects.toBeInstanceOf(ConfigError);
+    await expect(createAwsProvider('aws-nope', testSettings(moto.endpoint), memoryLogger(), testCoordination())).rejects.toBeInstanceOf(ConfigError);
   });
 
   it('gives providers whose clients reach the configured endpoint', async () => {
     const { iam } = motoClients(moto.endpoint);
     await createAlice(iam);
-    const provider = await createAwsProvider('aws-s3', testSettings(moto.endpoint), memoryLogger());
+    const provider = await createAwsProvider('aws-s3', testSettings(moto.endpoint), memoryLogger(), testCoordination());
     const ctx = grantCtx('factory-grant', 's3_grant_x', { policy_template: 'S3ReadOnlyPolicy', buckets: ['b1'] });
     await provider.grant(ctx);
     expect(await attachedPolicies(iam, 'alice')).toHaveLength(1);

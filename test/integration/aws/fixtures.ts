@@ -14,7 +14,12 @@ import {
   ListPermissionSetsCommand,
   type SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { awsCoordination, type AwsCoordination } from '../../../scripts/adapters/aws/aws-coordination.js';
 import { defaultAwsSettings, DEFAULT_PRINCIPAL_MAPPING, type AwsSettings } from '../../../scripts/adapters/aws/aws-settings.js';
+import { SqliteRequestStore } from '../../../scripts/adapters/store/sqlite-request-store.js';
 import type { GrantContext } from '../../../scripts/core/ports.js';
 import type { Json } from '../../../scripts/core/types.js';
 
@@ -31,6 +36,8 @@ export function testSettings(endpoint: string, extra: Partial<AwsSettings> = {})
     region: 'us-east-1',
     principals: { ...DEFAULT_PRINCIPAL_MAPPING, allowedDomains: ['example.com'] },
     poll: { maxAttempts: 5, initialDelayMs: 1, maxDelayMs: 2 },
+    locks: { leaseMs: 2_000, waitMs: 10_000 },
+    verify: { reads: 3, delayMs: 1, writes: 2 },
     ...extra,
   });
 }
@@ -110,4 +117,14 @@ export async function hasAssignment(sso: SSOAdminClient, store: IdentitystoreCli
     if ((out.AccountAssignments ?? []).some((a) => a.PrincipalId === userId)) return true;
   }
   return false;
+}
+
+/** A fresh SQLite store in a temporary folder: the locks, holds and follow-ups the providers share. */
+export function testStore(): SqliteRequestStore {
+  return SqliteRequestStore.open(join(mkdtempSync(join(tmpdir(), 'jit-aws-')), 'jit.sqlite'));
+}
+
+/** Coordination through `store` (a fresh one by default), optionally with a fixed clock. */
+export function testCoordination(store: SqliteRequestStore = testStore(), now?: () => number): AwsCoordination {
+  return awsCoordination(store, now ? { now } : {});
 }

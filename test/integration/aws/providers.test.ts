@@ -15,6 +15,7 @@ import {
   grantCtx,
   hasAssignment,
   setupIdentityCenter,
+  testCoordination,
   testSettings,
   trustStatements,
   UNKNOWN,
@@ -38,10 +39,12 @@ describe('aws-iam-policy', () => {
     const { iam } = motoClients(moto.endpoint);
     const settings = { policy_name: 'DbReadOnly', aws_account_id: ACCOUNT };
     const arn = `arn:aws:iam::${ACCOUNT}:policy/DbReadOnly`;
-    const make = () => new IamPolicyProvider(iam, testSettings(moto.endpoint), log);
+    let coordination = testCoordination();
+    const make = () => new IamPolicyProvider(iam, testSettings(moto.endpoint), log, coordination);
     return {
       async setup() {
         await moto.reset();
+        coordination = testCoordination();
         await createAlice(iam);
         await createManagedPolicy(iam, 'DbReadOnly');
       },
@@ -50,7 +53,8 @@ describe('aws-iam-policy', () => {
       unknownEmail: UNKNOWN,
       unmappableEmail: UNMAPPABLE,
       hasAccess: async (email = 'alice@example.com') => (await attachedPolicies(iam, local(email))).includes(arn),
-      footprint: () => jitResources(iam),
+      // Holds live in the store now: they are part of what the package leaves.
+      footprint: async () => [...(await jitResources(iam)), ...(await coordination.store.listHolds()).map((h) => `hold:${h.grantId}`)],
       // The hold is written, then the attach fails because IAM has no such user.
       halfway: async () => ({ provider: make(), ctx: grantCtx('grant-half', 'request_db_read_only', settings, UNKNOWN) }),
     };
@@ -92,8 +96,9 @@ describe('aws-identity-center', () => {
     const { iam, sso, store } = motoClients(moto.endpoint);
     const settings = { account_id: ACCOUNT, permission_set: 'ECRReadOnly' };
     let ids = { instanceArn: '', storeId: '' };
+    let coordination = testCoordination();
     const make = (failCreate = false) =>
-      new IdentityCenterProvider(iam, sso, store, testSettings(moto.endpoint), log, {
+      new IdentityCenterProvider(iam, sso, store, testSettings(moto.endpoint), log, coordination, {
         sleep: async () => {},
         // AWS can report FAILED after accepting the request; moto never does, so play it here.
         observeStatus: (operation, status) => (failCreate && operation === 'create' ? { status: 'FAILED', failureReason: 'Permission set not provisioned' } : status),
@@ -101,6 +106,7 @@ describe('aws-identity-center', () => {
     return {
       async setup() {
         await moto.reset();
+        coordination = testCoordination();
         ids = await setupIdentityCenter(sso, store, 'ECRReadOnly');
       },
       provider: () => make(),
@@ -108,7 +114,7 @@ describe('aws-identity-center', () => {
       unknownEmail: UNKNOWN,
       unmappableEmail: UNMAPPABLE,
       hasAccess: (email = 'alice@example.com') => hasAssignment(sso, store, ids.instanceArn, ids.storeId, email),
-      footprint: () => jitResources(iam),
+      footprint: async () => [...(await jitResources(iam)), ...(await coordination.store.listHolds()).map((h) => `hold:${h.grantId}`)],
       halfway: async () => ({ provider: make(true), ctx: grantCtx('grant-half', 'jit_session_grant_ecr', settings) }),
     };
   });
@@ -118,13 +124,14 @@ describe('aws-role-trust', () => {
   providerContract((): ProviderFixture => {
     const { iam } = motoClients(moto.endpoint);
     const settings = { role_name: 'deploy' };
+    const coordination = testCoordination();
     return {
       async setup() {
         await moto.reset();
         await createAlice(iam);
         await createRole(iam, 'deploy');
       },
-      provider: () => new RoleTrustProvider(iam, testSettings(moto.endpoint), log),
+      provider: () => new RoleTrustProvider(iam, testSettings(moto.endpoint), log, coordination),
       ctx: (id, email) => grantCtx(id, 'role_trust_grant_deploy', settings, email),
       unknownEmail: UNKNOWN,
       unmappableEmail: UNMAPPABLE,
