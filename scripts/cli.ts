@@ -26,6 +26,8 @@ async function dispatch(ctx: AppContext, argv: ParsedArgv): Promise<CommandResul
       return (await import('./cli/commands/enforcer-command.js')).enforcerCommand(ctx, argv);
     case 'reconcile':
       return (await import('./cli/commands/reconcile-command.js')).reconcileCommand(ctx, argv);
+    case 'aws':
+      return (await import('./cli/commands/aws-command.js')).awsCommand(ctx, argv);
     case 'approvers':
       return (await import('./cli/commands/approvers-command.js')).approversCommand(ctx, argv);
     default: {

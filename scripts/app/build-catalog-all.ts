@@ -15,6 +15,7 @@ export async function buildFullCatalog(config: LoadedConfig): Promise<{ catalog:
     policies: config.file.policies,
     aws: config.file.aws,
     defaults: { maxTtlSeconds: ttlDefaults(config).maxTtlSeconds, approverGroups: undefined },
+    configPath: config.path,
   });
   const seen = new Set<string>();
   for (const entry of [...tools, ...entries]) {

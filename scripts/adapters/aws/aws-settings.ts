@@ -36,6 +36,8 @@ export interface RoleTrustEntry {
 export interface PolicyTemplate {
   description: string;
   statements: { actions: string[]; resources: string[] }[];
+  /** A template the package ships; it carries explicit denies of permission management. */
+  builtin?: boolean;
 }
 
 /** One config-defined dynamic policy (`iam_grant_<slug>`): a template rendered per grant. */
@@ -46,6 +48,8 @@ export interface DynamicPolicyEntry {
   sessionDuration: string;
   accountId?: string;
   buckets: string[];
+  /** The entry says its template may allow permission-management actions (`allow_permission_management`). */
+  allowPermissionManagement: boolean;
 }
 
 /** How long to wait for Identity Center's asynchronous assignment calls. */

@@ -64,7 +64,7 @@ export class DynamicPolicyProvider implements AccessProvider {
       summary: [
         `Create IAM policy ${policyName} and attach it to IAM user ${userName}.`,
         // Approvers decide on what is granted, not on a name: every statement's actions and resources.
-        ...document.Statement.map((s) => `Allow ${[s.Action].flat().join(', ')} on ${[s.Resource ?? '*'].flat().join(', ')}.`),
+        ...document.Statement.map((s) => `${s.Effect} ${[s.Action].flat().join(', ')} on ${[s.Resource ?? '*'].flat().join(', ')}.`),
         `Every statement stops working at ${isoSeconds(ctx.expiresAt)} (aws:CurrentTime condition); the policy is deleted at the end.`,
       ],
       documents: { policyName, userName, policyDocument: document as unknown as Json },

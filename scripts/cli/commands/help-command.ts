@@ -18,6 +18,7 @@ export function helpCommand(): CommandResult {
     '  reconcile [--fix]               what providers still hold for requests that are over; --fix removes it',
     '  audit verify | audit export [--out FILE]',
     '  enforcer policy                 the Enforcer tool-category policy, from the config',
+    '  aws runner-policy [--out FILE]  the runner\'s least-privilege IAM policy, from the config',
     '  bundle [--check] [--out FILE]',
     '',
     'Add --output json to any command for a machine-readable result.',

@@ -174,8 +174,19 @@ export const awsSectionSchema = {
           account_id: { type: 'string', pattern: ACCOUNT_ID },
           buckets: { type: 'array', items: { type: 'string', pattern: BUCKET } },
           approver_groups: GROUPS,
+          allow_permission_management: { type: 'boolean' },
         },
       },
+    },
+    locks: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { lease_ms: { type: 'integer', minimum: 1000, maximum: 600_000 }, wait_ms: { type: 'integer', minimum: 0, maximum: 3_600_000 } },
+    },
+    verify: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { reads: { type: 'integer', minimum: 1, maximum: 50 }, delay_ms: { type: 'integer', minimum: 1, maximum: 60_000 }, writes: { type: 'integer', minimum: 1, maximum: 10 } },
     },
     poll: {
       type: 'object',

@@ -1,5 +1,6 @@
 import { defaultAwsSettings, DEFAULT_PRINCIPAL_MAPPING, type AwsSettings } from '../../adapters/aws/aws-settings.js';
 import { BUILTIN_TEMPLATES } from '../../adapters/aws/policy-document.js';
+import { permissionManagementAllowed } from '../../adapters/aws/permission-management.js';
 import { ConfigError } from '../../core/errors.js';
 import { awsSectionSchema } from './aws-schemas.js';
 import { compile } from './compile-schema.js';
@@ -22,7 +23,9 @@ interface AwsSectionFile {
   identity_center?: { instance_arn?: string; identity_store_id?: string };
   role_trust?: { name: string; role_name: string; description: string; session_duration: string; account_id?: string; approver_groups?: string[] }[];
   policy_templates?: Record<string, { description: string; statements: { actions: string[]; resources: string[] }[] }>;
-  dynamic_policies?: { name: string; description: string; template: string; session_duration: string; account_id?: string; buckets?: string[]; approver_groups?: string[] }[];
+  dynamic_policies?: { name: string; description: string; template: string; session_duration: string; account_id?: string; buckets?: string[]; approver_groups?: string[]; allow_permission_management?: boolean }[];
+  locks?: { lease_ms?: number; wait_ms?: number };
+  verify?: { reads?: number; delay_ms?: number; writes?: number };
   poll?: { max_attempts?: number; initial_delay_ms?: number; max_delay_ms?: number };
 }
 
@@ -57,6 +60,16 @@ export async function parseAwsSection(section: unknown, where = 'the config'): P
     if (!policyTemplates[entry.template] && !BUILTIN_TEMPLATES[entry.template]) {
       throw new ConfigError(`${where}: aws.dynamic_policies[${i}] ("${entry.name}"), field template: "${entry.template}" is not a built-in template nor in aws.policy_templates.`);
     }
+    // A template that can change permissions lets a grant outlive its TTL (a bucket policy, a new access key):
+    // refused unless the entry says so.
+    const hits = permissionManagementAllowed((policyTemplates[entry.template]?.statements ?? []).flatMap((statement) => statement.actions));
+    if (hits.length > 0 && !entry.allow_permission_management) {
+      const shown = hits.slice(0, 3).map((h) => (h.pattern === h.action ? h.action : `${h.action} (through "${h.pattern}")`));
+      throw new ConfigError(
+        `${where}: aws.dynamic_policies[${i}] ("${entry.name}"), template ${entry.template} allows ${shown.join(', ')}${hits.length > 3 ? ` and ${hits.length - 3} more permission-management actions` : ''}, with which a grant could give access that no expiry removes. Remove them from aws.policy_templates.${entry.template}, or set allow_permission_management: true on the entry if that is intended.`,
+        { entry: entry.name, template: entry.template, actions: hits.map((h) => h.action) },
+      );
+    }
   }
   const settings: AwsSettings = {
     ...defaults,
@@ -80,8 +93,11 @@ export async function parseAwsSection(section: unknown, where = 'the config'): P
       sessionDuration: d.session_duration,
       accountId: d.account_id,
       buckets: d.buckets ?? [],
+      allowPermissionManagement: d.allow_permission_management ?? false,
     })),
     poll,
+    locks: { leaseMs: raw.locks?.lease_ms ?? defaults.locks.leaseMs, waitMs: raw.locks?.wait_ms ?? defaults.locks.waitMs },
+    verify: { reads: raw.verify?.reads ?? defaults.verify.reads, delayMs: raw.verify?.delay_ms ?? defaults.verify.delayMs, writes: raw.verify?.writes ?? defaults.verify.writes },
   };
   return { settings, accessConfigsFile: raw.access_configs_file ?? 'access_configs.json', s3ConfigsFile: raw.s3_configs_file ?? 's3_configs.json', raw };
 }

@@ -20,6 +20,8 @@ export interface AwsCatalogOptions {
   /** The config's `aws` section, as parsed. */
   aws: unknown;
   defaults: { maxTtlSeconds: number; approverGroups?: string[] };
+  /** The config file's path, to name it in errors (default: "the config"). */
+  configPath?: string;
 }
 
 interface PolicyConfig {
@@ -44,8 +46,11 @@ interface PolicyConfig {
 export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entries: CatalogEntry[]; settings: AwsSettings }> {
   const section = await parseAwsSection(options.aws);
   const entries: CatalogEntry[] = [];
+  // Where each entry came from (file and entry), so a clash of generated tool names names both.
+  const sources = new Map<CatalogEntry, string>();
+  const configName = options.configPath ?? 'the config';
   const base = (name: string, description: string, provider: string, settings: Record<string, Json>, duration: string | undefined, groups: string[] | undefined, where: string, revokeTool?: string) =>
-    awsEntry({
+    tag(where, awsEntry({
       name,
       description,
       provider,
@@ -53,13 +58,17 @@ export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entr
       maxTtlSeconds: duration ? durationSeconds(duration, where) : options.defaults.maxTtlSeconds,
       approverGroups: groups ?? options.defaults.approverGroups,
       revokeTool,
-    });
+    }));
+  const tag = (where: string, entry: CatalogEntry): CatalogEntry => {
+    sources.set(entry, where.replace(/, field [\w.[\]]+$/, '').replace(/^the config/, configName));
+    return entry;
+  };
 
   for (const [i, policy] of (await validatePolicies(options.policies)).entries()) {
     const slug = requireSlug(policy.request_name, `the config: policies[${i}], field request_name`);
     const description = policy.description ?? `Request temporary access to the IAM policy ${policy.policy_name} in AWS account ${policy.aws_account_id} (${policy.request_name}).`;
     entries.push(
-      base(`request_${slug}`, description, 'aws-iam-policy', { policy_name: policy.policy_name, aws_account_id: policy.aws_account_id, request_name: policy.request_name }, policy.session_duration, policy.approver_groups, `the config: policies[${i}]`),
+      base(`request_${slug}`, description, 'aws-iam-policy', { policy_name: policy.policy_name, aws_account_id: policy.aws_account_id, request_name: policy.request_name }, policy.session_duration, policy.approver_groups, `the config: policies[${i}] (${JSON.stringify(policy.request_name)})`),
     );
   }
 
@@ -83,7 +92,7 @@ export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entr
   }
 
   for (const [i, role] of section.settings.roleTrust.entries()) {
-    const where = `the config: aws.role_trust[${i}]`;
+    const where = `the config: aws.role_trust[${i}] (${JSON.stringify(role.name)})`;
     const slug = requireSlug(role.name, `${where}, field name`);
     const settings: Record<string, Json> = { role_name: role.roleName, ...(role.accountId ? { account_id: role.accountId } : {}) };
     const groups = section.raw.role_trust?.[i]?.approver_groups;
@@ -91,14 +100,14 @@ export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entr
   }
 
   for (const [i, dynamic] of section.settings.dynamicPolicies.entries()) {
-    const where = `the config: aws.dynamic_policies[${i}]`;
+    const where = `the config: aws.dynamic_policies[${i}] (${JSON.stringify(dynamic.name)})`;
     const slug = requireSlug(dynamic.name, `${where}, field name`);
     const settings: Record<string, Json> = { template: dynamic.template, buckets: dynamic.buckets, ...(dynamic.accountId ? { account_id: dynamic.accountId } : {}) };
     const groups = section.raw.dynamic_policies?.[i]?.approver_groups;
     entries.push(base(`iam_grant_${slug}`, dynamic.description, 'aws-iam-dynamic', settings, dynamic.sessionDuration, groups, `${where}, field session_duration`, `iam_revoke_${slug}`));
   }
 
-  assertUniqueNames(entries);
+  assertUniqueNames(entries, sources);
   return { entries, settings: section.settings };
 }
 
@@ -132,12 +141,17 @@ function requireSlug(name: string, where: string): string {
   return slug;
 }
 
-function assertUniqueNames(entries: CatalogEntry[]): void {
+function assertUniqueNames(entries: CatalogEntry[], sources: Map<CatalogEntry, string>): void {
   const seen = new Map<string, CatalogEntry>();
   for (const entry of entries) {
     for (const name of [entry.name, entry.dedicatedTool?.revokeTool].filter((n): n is string => Boolean(n))) {
       const other = seen.get(name);
-      if (other) throw new ConfigError(`Two AWS entries produce the tool name ${name} ("${String(other.settings.display_name ?? other.description)}" and "${String(entry.settings.display_name ?? entry.description)}"); rename one.`);
+      if (other) {
+        throw new ConfigError(`Two AWS entries produce the tool name ${name}: ${sources.get(other) ?? other.name} and ${sources.get(entry) ?? entry.name}. Rename one of them.`, {
+          tool: name,
+          entries: [sources.get(other) ?? other.name, sources.get(entry) ?? entry.name],
+        });
+      }
       seen.set(name, entry);
     }
   }

@@ -1,6 +1,7 @@
 import { FINAL_STATUSES } from '../lifecycle.js';
 import { isJitError, publicReason } from '../errors.js';
-import type { RequestStatus } from '../types.js';
+import type { AccessProvider, TargetFinding } from '../ports.js';
+import type { AccessRequest, RequestStatus } from '../types.js';
 import type { JitDeps } from './deps.js';
 import { grantContext, removalTarget } from './grant-context.js';
 
@@ -10,47 +11,68 @@ export interface ReconcileReport {
   active: string[];
   /** Grant ids found at a target whose request is over: left behind by a crash or a failure. */
   leftovers: { grantId: string; status: RequestStatus; removed: boolean; error?: string }[];
-  /** Grant ids found at a target with no request in this store (another deployment's, or a lost database). */
+  /** Grant ids (or the keys targets hold) with no request in this store (another deployment's, or a lost database). */
   unknown: string[];
+  /** What providers found that no single grant names (session denies, attachments no live hold accounts for). */
+  findings: (TargetFinding & { provider: string })[];
 }
+
+/** At most this many stored requests are matched against keys a target holds (a hash in a statement id). */
+const MATCH_LIMIT = 1_000_000;
 
 /**
  * Finds what providers still hold for requests that are over: the case expiry cannot see, because the
- * request is already closed (a crash between removing a hold and the access, an operator's manual edit).
- * With `fix`, each leftover is revoked through what its request was granted with, and audited. Grant ids
- * with no request are only reported: without the request there is nothing safe to revoke with.
+ * request is already closed (a crash, an operator's manual edit). With `fix`, each leftover is revoked through
+ * what its request was granted with, and audited. Grant ids with no request are only reported: without the
+ * request there is nothing safe to revoke with. Providers also report what no grant id names (session denies
+ * past their end are leftovers and removed with `fix`; attachments with no live hold are only reported).
  */
 export async function reconcileGrants(deps: JitDeps, options: { providers: readonly string[]; fix: boolean }): Promise<ReconcileReport> {
-  const report: ReconcileReport = { active: [], leftovers: [], unknown: [] };
-  const found = new Set<string>();
+  const report: ReconcileReport = { active: [], leftovers: [], unknown: [], findings: [] };
+  const found = new Map<string, string | undefined>();
+  let requests: AccessRequest[] | undefined;
   for (const name of options.providers) {
     const provider = await deps.providers.get(name);
-    for (const id of (await provider.listGrantIds?.()) ?? []) found.add(id);
+    const keys = (await provider.listGrantIds?.()) ?? [];
+    const byKey = provider.grantKey && keys.length > 0 ? await keysToIds(provider, (requests ??= await deps.store.list({ limit: MATCH_LIMIT }))) : undefined;
+    for (const key of keys) found.set(byKey?.get(key) ?? key, byKey ? byKey.get(key) : key);
+    const entries = deps.catalog.list().filter((entry) => entry.provider === name).map((entry) => entry.settings);
+    for (const finding of (await provider.inspect?.({ fix: options.fix, now: deps.clock.now(), entries })) ?? []) {
+      // Two providers can report the same IAM object (holds of older versions); list it once.
+      if (!report.findings.some((f) => f.what === finding.what)) report.findings.push({ ...finding, provider: name });
+    }
   }
-  for (const grantId of [...found].sort()) {
-    const request = await deps.store.get(grantId);
+  for (const [key, grantId] of [...found].sort(([a], [b]) => a.localeCompare(b))) {
+    const request = grantId === undefined ? undefined : await deps.store.get(grantId);
     if (!request) {
-      report.unknown.push(grantId);
+      report.unknown.push(key);
       continue;
     }
     if (!FINAL_STATUSES.includes(request.status)) {
-      report.active.push(grantId);
+      report.active.push(request.id);
       continue;
     }
-    if (!options.fix) {
-      report.leftovers.push({ grantId, status: request.status, removed: false });
-      continue;
-    }
-    const target = removalTarget(request, deps.catalog);
-    try {
-      if (!target) throw new Error(`${request.toolName} is no longer configured`);
-      await (await deps.providers.get(target.provider)).revoke(grantContext(request, target));
-      await deps.store.appendAudit([{ requestId: grantId, type: 'leftover_removed', actor: 'kubiya-jit', at: deps.clock.now(), data: { status: request.status, provider: target.provider } }]);
-      report.leftovers.push({ grantId, status: request.status, removed: true });
-    } catch (err) {
-      if (!isJitError(err)) deps.log.error('removing a leftover failed', { grantId, error: String(err) });
-      report.leftovers.push({ grantId, status: request.status, removed: false, error: publicReason(err) });
-    }
+    report.leftovers.push(options.fix ? await removeLeftover(deps, request) : { grantId: request.id, status: request.status, removed: false });
   }
   return report;
+}
+
+/** The grant id behind each key the provider reports, for the stored requests it could belong to. */
+async function keysToIds(provider: AccessProvider, requests: AccessRequest[]): Promise<Map<string, string>> {
+  const map = new Map<string, string>();
+  for (const request of requests) map.set(provider.grantKey!(request.id), request.id);
+  return map;
+}
+
+async function removeLeftover(deps: JitDeps, request: AccessRequest): Promise<ReconcileReport['leftovers'][number]> {
+  const target = removalTarget(request, deps.catalog);
+  try {
+    if (!target) throw new Error(`${request.toolName} is no longer configured`);
+    await (await deps.providers.get(target.provider)).revoke(grantContext(request, target));
+    await deps.store.appendAudit([{ requestId: request.id, type: 'leftover_removed', actor: 'kubiya-jit', at: deps.clock.now(), data: { status: request.status, provider: target.provider } }]);
+    return { grantId: request.id, status: request.status, removed: true };
+  } catch (err) {
+    if (!isJitError(err)) deps.log.error('removing a leftover failed', { grantId: request.id, error: String(err) });
+    return { grantId: request.id, status: request.status, removed: false, error: publicReason(err) };
+  }
 }

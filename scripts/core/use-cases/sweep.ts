@@ -3,6 +3,7 @@ import { dueThresholds } from '../settings.js';
 import type { AccessRequest } from '../types.js';
 import type { JitDeps } from './deps.js';
 import { completeEnd, notConfigured, recordFailedRemoval } from './end-access.js';
+import { runDueFollowUps } from './follow-ups.js';
 import { grantContext, removalTarget } from './grant-context.js';
 import { announce } from './notify.js';
 import { transition } from './transition.js';
@@ -37,6 +38,7 @@ export async function sweepDue(deps: JitDeps, options: { limit: number }): Promi
       report.errors.push({ requestId: request.id, message: isJitError(err) ? err.message : 'internal error (see the operator log)' });
     }
   }
+  await runDueFollowUps(deps, now);
   return report;
 }
 

@@ -111,6 +111,18 @@ describe('access_configs.json and s3_configs.json', () => {
     const dir = await dirWith({ 'access_configs.json': { A: { ...entry, name: 'Dev Ops' }, B: { ...entry, name: 'dev-ops' } } });
     const err = await configError(loadAwsCatalog({ configDir: dir, policies: [], aws: {}, defaults }));
     expect(err.message).toContain('jit_session_grant_dev_ops');
+    // The file and both entries, so the person knows what to rename.
+    expect(err.message).toContain(`${join(dir, 'access_configs.json')}: entry "A" and ${join(dir, 'access_configs.json')}: entry "B"`);
+  });
+
+  it('name the config file and both entries for the config\'s own lists', async () => {
+    const dir = await dirWith({});
+    const roles = [{ name: 'Prod Deploy', role_name: 'a', description: 'd', session_duration: 'PT1H' }, { name: 'prod-deploy', role_name: 'b', description: 'd', session_duration: 'PT1H' }];
+    const err = await configError(loadAwsCatalog({ configDir: dir, policies: [], aws: { role_trust: roles }, defaults, configPath: '/etc/jit.yaml' }));
+    expect(err.message).toContain('role_trust_grant_prod_deploy: /etc/jit.yaml: aws.role_trust[0] ("Prod Deploy") and /etc/jit.yaml: aws.role_trust[1] ("prod-deploy")');
+    const policies = [{ ...policy(1), request_name: 'Read Only' }, { ...policy(2), request_name: 'read-only' }];
+    const clash = await configError(loadAwsCatalog({ configDir: dir, policies, aws: {}, defaults, configPath: '/etc/jit.yaml' }));
+    expect(clash.message).toContain('/etc/jit.yaml: policies[0] ("Read Only") and /etc/jit.yaml: policies[1] ("read-only")');
   });
 });
 
@@ -146,5 +158,30 @@ describe('the aws section', () => {
       loadAwsCatalog({ configDir: dir, policies: [], defaults, aws: { dynamic_policies: [{ name: 'X', description: 'd', template: 'Nope', session_duration: 'PT1H' }] } }),
     );
     expect(missing.message).toContain('aws.dynamic_policies[0] ("X"), field template');
+  });
+
+  it('refuses a template that allows permission management, naming the entry and the action, unless the entry says so', async () => {
+    const dir = await dirWith({});
+    const aws = (allow?: boolean) => ({
+      policy_templates: { BucketAdmin: { description: 'b', statements: [{ actions: ['s3:GetObject', 's3:Put*'], resources: ['arn:aws:s3:::{bucket}'] }] } },
+      dynamic_policies: [{ name: 'Lake Admin', description: 'd', template: 'BucketAdmin', session_duration: 'PT1H', buckets: ['lake'], ...(allow === undefined ? {} : { allow_permission_management: allow }) }],
+    });
+    for (const value of [undefined, false]) {
+      const err = await configError(loadAwsCatalog({ configDir: dir, policies: [], defaults, aws: aws(value) }));
+      expect(err.message).toContain('aws.dynamic_policies[0] ("Lake Admin")');
+      expect(err.message).toContain('s3:PutBucketPolicy (through "s3:Put*")');
+      expect(err.message).toContain('allow_permission_management: true');
+    }
+    const { entries } = await loadAwsCatalog({ configDir: dir, policies: [], defaults, aws: aws(true) });
+    expect(entries.map((e) => e.name)).toEqual(['iam_grant_lake_admin']);
+    const sts = await configError(
+      loadAwsCatalog({
+        configDir: dir,
+        policies: [],
+        defaults,
+        aws: { policy_templates: { Hop: { description: 'h', statements: [{ actions: ['sts:AssumeRole'], resources: ['*'] }] } }, dynamic_policies: [{ name: 'Hop', description: 'd', template: 'Hop', session_duration: 'PT1H' }] },
+      }),
+    );
+    expect(sts.message).toContain('sts:AssumeRole');
   });
 });
