@@ -48,7 +48,8 @@ describe('every statement the package writes ends itself at the expiry', () => {
     const documents = await grantDocuments(iam);
     expect(documents).toHaveLength(2);
     const statements = documents.flatMap((d) => d.Statement);
-    expect(statements).toHaveLength(3);
+    // Two from the config template; the S3 template's allow and its two denies (permission management).
+    expect(statements).toHaveLength(5);
     for (const statement of statements) expect(statement.Condition?.DateLessThan?.['aws:CurrentTime']).toBe(EXPIRY);
   });
 
