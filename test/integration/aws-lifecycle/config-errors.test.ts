@@ -76,6 +76,26 @@ describe('a bad AWS configuration is a ConfigError that names what to fix, throu
     expect(r.json.message).toContain('entry "Data Lake", field session_duration: is missing');
   });
 
+  it('every operator command that loads the AWS files fails the same way on a bad one', async () => {
+    h.writeConfig(baseConfig(h.opa.url));
+    writeConfigFile(h, 's3_configs.json', {
+      'Data Lake': { name: 'Data Lake', description: 'Read the lake', buckets: ['company-data-lake'], policy_template: 'S3WriteOnly', session_duration: 'PT1H' },
+    });
+    const commands = [
+      ['bundle', '--check', '--out', `${h.dir}/bundle.json`],
+      ['approvers', '--tool_name', 'create_ec2', '--tool_params', '{"region": "eu-west-1"}'],
+      ['reconcile'],
+      ['aws', 'runner-policy'],
+      ['enforcer', 'policy'],
+    ];
+    for (const args of commands) {
+      const r = await h.run(undefined, args);
+      expect(r.code, `${args.join(' ')}: ${r.stdout}`).toBe(1);
+      expect(r.json, args.join(' ')).toMatchObject({ ok: false, code: 'config.invalid' });
+      expect(r.json.message, args.join(' ')).toContain(`${h.dir}/s3_configs.json: entry "Data Lake", field policy_template`);
+    }
+  });
+
   it('a file that is not JSON is an error naming it, never an empty tool list', async () => {
     writeConfigFile(h, 's3_configs.json', '{"Data Lake": ');
     const r = await run(['s3_grant_data_lake', '--justification', 'Load the lake']);

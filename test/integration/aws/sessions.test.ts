@@ -1,6 +1,7 @@
 import { CreateRoleCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { IdentityCenterProvider } from '../../../scripts/adapters/aws/identity-center-provider.js';
 import { RoleTrustProvider } from '../../../scripts/adapters/aws/role-trust-provider.js';
 import { sessionNameFor } from '../../../scripts/adapters/aws/role-trust-documents.js';
 import { startMoto, type Moto } from '../../support/moto.js';
@@ -143,5 +144,44 @@ describe('aws-role-trust: no session outlives its grant', () => {
     expect(text).toContain('only with session name "alice@example.com"');
     expect(text).toContain("lasts up to 12h (its MaxSessionDuration), longer than this grant's 1h");
     expect(text).toContain('an inline deny on the role cuts every "alice@example.com" session issued before then');
+  });
+});
+
+describe('aws-identity-center: sessions longer than the entry allows', () => {
+  async function setup(sessionDuration: string) {
+    const { iam, sso, store } = motoClients(moto.endpoint);
+    const { ListInstancesCommand, CreatePermissionSetCommand } = await import('@aws-sdk/client-sso-admin');
+    const { CreateUserCommand } = await import('@aws-sdk/client-identitystore');
+    const instance = (await sso.send(new ListInstancesCommand({}))).Instances![0]!;
+    await store.send(new CreateUserCommand({ IdentityStoreId: instance.IdentityStoreId, UserName: 'alice@example.com', DisplayName: 'Alice', Name: { GivenName: 'Alice', FamilyName: 'Doe' } }));
+    const set = await sso.send(new CreatePermissionSetCommand({ InstanceArn: instance.InstanceArn, Name: 'Ops', SessionDuration: sessionDuration }));
+    const provider = new IdentityCenterProvider(iam, sso, store, testSettings(moto.endpoint), log, testCoordination(testStore(), () => Date.UTC(2030, 0, 1, 11, 0, 0)));
+    const described = async () =>
+      (await sso.send(new (await import('@aws-sdk/client-sso-admin')).DescribePermissionSetCommand({ InstanceArn: instance.InstanceArn, PermissionSetArn: set.PermissionSet!.PermissionSetArn }))).PermissionSet!
+        .SessionDuration;
+    return { provider, described };
+  }
+  const ctx = (extra: Record<string, string | number> = {}) => grantCtx('g-ic', 'jit_session_grant_ops', { account_id: '123456789012', permission_set: 'Ops', max_ttl_seconds: 3600, ...extra });
+
+  it('refuses a 12 h permission set for an entry whose maximum is 1 h, before assigning anything', async () => {
+    const { provider } = await setup('PT12H');
+    await expect(provider.validate(ctx())).rejects.toMatchObject({ code: 'aws.session_too_long', message: expect.stringContaining('sessions of 12h, longer than') });
+    await expect(provider.describe(ctx())).rejects.toMatchObject({ code: 'aws.session_too_long' });
+    await expect(provider.grant(ctx())).rejects.toMatchObject({ code: 'aws.session_too_long' });
+  });
+
+  it('with long_sessions: cap, shows the cap to approvers and lowers the session duration on grant (read back)', async () => {
+    const { provider, described } = await setup('PT12H');
+    const preview = await provider.describe(ctx({ long_sessions: 'cap' }));
+    expect(preview.summary.join('\n')).toContain("sessions last 12h; on approval kubiya-jit lowers that to 1h for everyone using it");
+    expect(preview.documents.sessionDuration).toBe('PT12H');
+    await provider.grant(ctx({ long_sessions: 'cap' }));
+    expect(await described()).toBe('PT1H');
+  });
+
+  it('says how long sessions last when they fit, and that Identity Center cannot cut them', async () => {
+    const { provider } = await setup('PT1H');
+    const preview = await provider.describe({ ...ctx(), expiresAt: Date.UTC(2030, 0, 1, 11, 30, 0) });
+    expect(preview.summary.join('\n')).toContain('Sessions of this permission set last up to 1h (its session duration). A session started before the end keeps working up to 1h after it started, past the grant\'s 30m');
   });
 });
