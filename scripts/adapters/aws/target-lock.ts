@@ -39,7 +39,12 @@ export async function withTargetLock<T>(deps: LockDeps, name: string, work: () =
   const { leaseMs, waitMs } = deps.settings;
   const started = deps.now();
   let delay = 25;
+  let waiting = false;
   while (!(await deps.ledger.acquireLock(name, owner, deps.now() + leaseMs, deps.now()))) {
+    if (!waiting) {
+      waiting = true;
+      deps.log.info('waiting for a target lock held by another run', { lock: name });
+    }
     if (deps.now() - started >= waitMs) {
       throw new UpstreamError('aws.target_busy', `Another kubiya-jit run has been changing ${name.replace(/^aws:/, '')} for over ${Math.round(waitMs / 1000)} s; try again shortly.`, {
         detail: { lock: name },

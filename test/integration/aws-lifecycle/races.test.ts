@@ -1,4 +1,6 @@
 import { GetRolePolicyCommand } from '@aws-sdk/client-iam';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../../../scripts/standins/fault-proxy.js';
@@ -7,8 +9,8 @@ import { LifecycleHarness, PEOPLE, type CliRun } from '../../support/lifecycle-h
 import { motoAvailable, startMoto, type Moto } from '../../support/moto.js';
 import { attachedPolicies, awsEnv, createIamUser, createManagedPolicy, createRole, MOTO_ACCOUNT, motoClients, trustStatements, type MotoClients, type TrustStatement } from '../../support/aws-harness.js';
 
-/** Long enough for a second CLI process to start and reach the target (or, unlocked, to interleave with the first). */
-const INTERLEAVE_MS = 3_000;
+/** Each scenario runs five or six CLI processes; on a loaded two-core machine each takes seconds. */
+const SCENARIO_MS = 240_000;
 
 describe.skipIf(!motoAvailable())('grant and revoke of one AWS object at once, as separate processes through a fault proxy', () => {
   let moto: Moto;
@@ -30,6 +32,24 @@ describe.skipIf(!motoAvailable())('grant and revoke of one AWS object at once, a
     const approved = await approve(id);
     expect(approved.json.status, approved.stdout).toBe('access_granted');
     return id;
+  };
+  /**
+   * Resolves once the second process has reached the object: it read it through the proxy after the first
+   * one's call was held (`reads`, how the code before the locks interleaved), or it is waiting for the lock
+   * (the operator log says so). Only then is the held call released, so the interleaving is the same every run.
+   */
+  const secondReached = async (heldAt: number, reads: string[]): Promise<void> => {
+    const log = join(h.dir, 'operator.log');
+    for (let waited = 0; waited < 120_000; waited += 100) {
+      if (proxy.calls().some((c) => c.at > heldAt && reads.includes(c.action))) return;
+      if (existsSync(log) && readFileSync(log, 'utf8').includes('waiting for a target lock')) return;
+      await sleep(100);
+    }
+    throw new Error('the second process never reached the object');
+  };
+  const heldNow = async (): Promise<number> => {
+    await proxy.waitForHeld(1, 120_000);
+    return Date.now();
   };
   const principals = async () => (await trustStatements(aws.iam, 'deploy')).slice(original.length).map((s) => s.Principal.AWS);
   const holds = async () => {
@@ -69,9 +89,9 @@ describe.skipIf(!motoAvailable())('grant and revoke of one AWS object at once, a
     const fresh = await ask(PEOPLE.carol.email, 'role_trust_grant_deploy');
     proxy.addRule({ service: 'iam', action: 'UpdateAssumeRolePolicy', effect: { kind: 'hold' }, times: 1 });
     const revoking = run(PEOPLE.dev.email, ['role_trust_revoke_deploy', '--reason', 'done']);
-    await proxy.waitForHeld(1);
+    const heldAt = await heldNow();
     const granting = approve(fresh);
-    await sleep(INTERLEAVE_MS);
+    await secondReached(heldAt, ['GetRole']);
     proxy.releaseAll();
     const [r, g] = await Promise.all([revoking, granting]);
     expect(r.json.status, r.stdout).toBe('revoked');
@@ -83,36 +103,36 @@ describe.skipIf(!motoAvailable())('grant and revoke of one AWS object at once, a
     // And dev's sessions from before the revocation are denied (read back).
     const deny = await aws.iam.send(new GetRolePolicyCommand({ RoleName: 'deploy', PolicyName: 'kubiya-jit-session-deny' }));
     expect(decodeURIComponent(deny.PolicyDocument!)).toContain(':dev@example.com"');
-  });
+  }, SCENARIO_MS);
 
   it("a grant's trust write held while another grant is revoked: the revoked statement does not come back", async () => {
     const revoked = await granted(PEOPLE.dev.email, 'role_trust_grant_deploy');
     const fresh = await ask(PEOPLE.carol.email, 'role_trust_grant_deploy');
     proxy.addRule({ service: 'iam', action: 'UpdateAssumeRolePolicy', effect: { kind: 'hold' }, times: 1 });
     const granting = approve(fresh);
-    await proxy.waitForHeld(1);
+    const heldAt = await heldNow();
     const revoking = run(PEOPLE.dev.email, ['revoke_access', '--request_id', revoked, '--reason', 'done']);
-    await sleep(INTERLEAVE_MS);
+    await secondReached(heldAt, ['GetRole']);
     proxy.releaseAll();
     const [g, r] = await Promise.all([granting, revoking]);
     expect(g.json.status, g.stdout).toBe('access_granted');
     expect(r.json.status, r.stdout).toBe('revoked');
     expect(await principals()).toEqual([`arn:aws:iam::${MOTO_ACCOUNT}:user/carol`]);
-  });
+  }, SCENARIO_MS);
 
   it('two grants of one role approved at once: both statements are there', async () => {
     const first = await ask(PEOPLE.dev.email, 'role_trust_grant_deploy');
     const second = await ask(PEOPLE.carol.email, 'role_trust_grant_deploy');
     proxy.addRule({ service: 'iam', action: 'UpdateAssumeRolePolicy', effect: { kind: 'hold' }, times: 1 });
     const one = approve(first);
-    await proxy.waitForHeld(1);
+    const heldAt = await heldNow();
     const two = approve(second);
-    await sleep(INTERLEAVE_MS);
+    await secondReached(heldAt, ['GetRole']);
     proxy.releaseAll();
     const results = await Promise.all([one, two]);
     expect(results.map((r) => r.json.status)).toEqual(['access_granted', 'access_granted']);
     expect((await principals()).sort()).toEqual([`arn:aws:iam::${MOTO_ACCOUNT}:user/carol`, `arn:aws:iam::${MOTO_ACCOUNT}:user/dev`]);
-  });
+  }, SCENARIO_MS);
 
   it('a managed-policy grant approved while another grant of it is being revoked ends attached and held', async () => {
     const revoked = await granted(PEOPLE.dev.email, 'request_db_read_only');
@@ -120,9 +140,10 @@ describe.skipIf(!motoAvailable())('grant and revoke of one AWS object at once, a
     expect(await attachedPolicies(aws.iam, 'dev')).toEqual([policyArn]);
     proxy.addRule({ service: 'iam', action: 'DetachUserPolicy', effect: { kind: 'hold' }, times: 1 });
     const revoking = run(PEOPLE.dev.email, ['revoke_access', '--request_id', revoked, '--reason', 'first task done']);
-    await proxy.waitForHeld(1);
+    const heldAt = await heldNow();
     const granting = approve(fresh);
-    await sleep(INTERLEAVE_MS);
+    // Before the locks, a grant looked at the attachment and the holds (instance profiles) and went on.
+    await secondReached(heldAt, ['ListInstanceProfiles']);
     proxy.releaseAll();
     const [r, g] = await Promise.all([revoking, granting]);
     expect(r.json.status, r.stdout).toBe('revoked');
@@ -135,5 +156,5 @@ describe.skipIf(!motoAvailable())('grant and revoke of one AWS object at once, a
     expect(ended.json.status, ended.stdout).toBe('revoked');
     expect(await attachedPolicies(aws.iam, 'dev')).toEqual([]);
     expect(await holds()).toEqual([]);
-  });
+  }, SCENARIO_MS);
 });

@@ -34,7 +34,7 @@ describe.skipIf(!motoAvailable())('kubiya-jit reconcile: trust statements, sessi
     await moto?.stop();
   });
 
-  it('reports what no active request accounts for, and --fix removes only what the package wrote and is over', async () => {
+  it('reports what no active request accounts for, and --fix removes only what the package wrote and is over', { timeout: 240_000 }, async () => {
     const active = await granted(PEOPLE.dev.email);
     const over = await granted(PEOPLE.carol.email);
     // carol's request closed without its removal (a crash, a manual edit): her statement is still there.

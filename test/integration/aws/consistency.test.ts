@@ -1,4 +1,5 @@
-import { CreateInstanceProfileCommand, IAMClient, ListInstanceProfilesCommand } from '@aws-sdk/client-iam';
+import type { IAMClient} from '@aws-sdk/client-iam';
+import { CreateInstanceProfileCommand, ListInstanceProfilesCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IamPolicyProvider } from '../../../scripts/adapters/aws/iam-policy-provider.js';
 import { RoleTrustProvider } from '../../../scripts/adapters/aws/role-trust-provider.js';
