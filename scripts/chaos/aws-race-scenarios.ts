@@ -132,8 +132,10 @@ export const AWS_RACE_SCENARIOS: ChaosScenario[] = [
       const killedAt = Date.now();
       const granted = await approve(w, fresh).done;
       const principals = await trustPrincipals(w);
-      const ok = granted.json.status === 'access_granted' && principals.includes(arn('carol'));
-      return { ok, detail: `trust admits ${principals.join(', ')}`, figures: { uncontended_grant_ms: uncontended.ms, grant_after_kill_ms: Date.now() - killedAt, extra_wait_ms: Math.max(0, granted.ms - uncontended.ms) } };
+      // The grant's run time over an uncontended one is what the dead holder cost; a process start can hide it.
+      const extra = Math.max(0, granted.ms - uncontended.ms);
+      const ok = granted.json.status === 'access_granted' && principals.includes(arn('carol')) && extra <= 3_000 + 1_000;
+      return { ok, detail: `trust admits ${principals.join(', ')}`, figures: { uncontended_grant_ms: uncontended.ms, grant_after_kill_ms: Date.now() - killedAt, extra_wait_ms: extra } };
     },
   },
 ];
