@@ -74,12 +74,15 @@ describe.skipIf(!motoAvailable())('s3_grant_<name> through the real CLI, granted
     // IAM conditions are written to the second; the grant ends no later than the request's expires_at.
     const expirySecond = Math.floor(Date.parse(expiresAt) / 1000) * 1000;
     for (const statement of statements) {
-      expect(statement.Effect).toBe('Allow');
       expect(Date.parse(statement.Condition?.DateLessThan?.['aws:CurrentTime'] ?? '')).toBe(expirySecond);
     }
-    const actions = statements.flatMap((s) => [s.Action].flat()).sort();
+    // What it allows; the rest are the built-in template's denies of permission management.
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    expect(statements.filter((s) => s.Effect !== 'Allow').map((s) => s.Effect)).toEqual(['Deny', 'Deny']);
+    expect(statements.find((s) => s.Effect === 'Deny' && [s.Action].flat().includes('s3:PutBucketPolicy'))?.Resource).toContain('arn:aws:s3:::company-data-lake');
+    const actions = allows.flatMap((s) => [s.Action].flat()).sort();
     expect(actions).toEqual(['s3:GetObject', 's3:ListBucket']);
-    const resources = statements.flatMap((s) => [s.Resource].flat()).sort();
+    const resources = allows.flatMap((s) => [s.Resource].flat()).sort();
     expect(resources).toEqual([
       'arn:aws:s3:::company-data-lake',
       'arn:aws:s3:::company-data-lake-archive',

@@ -51,6 +51,12 @@ describe('every statement the package writes ends itself at the expiry', () => {
     // Two from the config template; the S3 template's allow and its two denies (permission management).
     expect(statements).toHaveLength(5);
     for (const statement of statements) expect(statement.Condition?.DateLessThan?.['aws:CurrentTime']).toBe(EXPIRY);
+    // The S3 template's denies, as IAM holds them: the buckets' permissions cannot be changed by the grantee.
+    const denies = statements.filter((s) => (s as { Effect?: string }).Effect === 'Deny') as { Action: string[]; Resource: string[] }[];
+    expect(denies).toHaveLength(2);
+    expect(denies[0]!.Action).toContain('s3:PutBucketPolicy');
+    expect(denies[0]!.Resource).toEqual(['arn:aws:s3:::a', 'arn:aws:s3:::b', 'arn:aws:s3:::a/*', 'arn:aws:s3:::b/*']);
+    expect(denies[1]!.Action).toEqual(expect.arrayContaining(['s3:PutAccessPointPolicy', 'iam:AttachUserPolicy', 'iam:CreateAccessKey']));
   });
 
   it('holds for the role trust statement', async () => {
