@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteRequestStore } from '../../../scripts/adapters/store/sqlite-request-store.js';
+import type { AccessProvider } from '../../../scripts/core/ports.js';
+import type { Json } from '../../../scripts/core/types.js';
+import type { JitDeps } from '../../../scripts/core/use-cases/deps.js';
+import { runDueFollowUps } from '../../../scripts/core/use-cases/follow-ups.js';
+
+describe('runDueFollowUps (the sweep runs it after its removals)', () => {
+  let dir: string;
+  let store: SqliteRequestStore;
+  const seen: Record<string, Json>[] = [];
+  let answer: (data: Record<string, Json>) => Promise<number | undefined>;
+  const provider: AccessProvider = {
+    name: 'aws-role-trust',
+    grant: async () => undefined,
+    revoke: async () => undefined,
+    followUp: async (data) => {
+      seen.push(data);
+      return answer(data);
+    },
+  };
+  const deps = () =>
+    ({
+      store,
+      providers: { get: async (name: string) => (name === provider.name ? provider : Promise.reject(new Error(`no provider ${name}`))) },
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    }) as unknown as JitDeps;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'jit-followups-'));
+    store = SqliteRequestStore.open(join(dir, 'jit.sqlite'));
+    seen.length = 0;
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs only what is due, completes what is done and moves what the provider says is for later', async () => {
+    await store.scheduleFollowUp({ key: 'a', provider: 'aws-role-trust', dueAt: 100, data: { role_name: 'a' }, attempts: 0 });
+    await store.scheduleFollowUp({ key: 'b', provider: 'aws-role-trust', dueAt: 200, data: { role_name: 'b' }, attempts: 0 });
+    await store.scheduleFollowUp({ key: 'later', provider: 'aws-role-trust', dueAt: 9_999, data: { role_name: 'later' }, attempts: 0 });
+    answer = async (data) => (data.role_name === 'b' ? 5_000 : undefined);
+    expect(await runDueFollowUps(deps(), 1_000)).toEqual({ done: ['a', 'b'], failed: [] });
+    expect(seen.map((d) => d.role_name)).toEqual(['a', 'b']);
+    expect((await store.listFollowUps()).map((f) => [f.key, f.dueAt])).toEqual([
+      ['b', 5_000],
+      ['later', 9_999],
+    ]);
+  });
+
+  it('keeps a failing follow-up with growing backoff, never drops it, and never throws', async () => {
+    await store.scheduleFollowUp({ key: 'x', provider: 'aws-role-trust', dueAt: 0, data: {}, attempts: 0 });
+    await store.scheduleFollowUp({ key: 'gone', provider: 'no-such-provider', dueAt: 0, data: {}, attempts: 0 });
+    answer = async () => {
+      throw new Error('AWS is down');
+    };
+    expect(await runDueFollowUps(deps(), 1_000)).toEqual({ done: [], failed: ['gone', 'x'] });
+    expect((await store.listFollowUps()).map((f) => [f.key, f.attempts, f.dueAt])).toEqual([
+      ['gone', 1, 31_000],
+      ['x', 1, 31_000],
+    ]);
+    await runDueFollowUps(deps(), 40_000);
+    expect((await store.listFollowUps()).find((f) => f.key === 'x')).toMatchObject({ attempts: 2, dueAt: 100_000 });
+  });
+});
