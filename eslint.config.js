@@ -14,6 +14,12 @@ const vendorPackages = [
   'ajv',
   'ajv/*',
   'zod',
+  '@octokit/*',
+  '@googleapis/*',
+  'google-auth-library',
+  '@microsoft/*',
+  '@azure/*',
+  '@peculiar/*',
 ];
 
 export default tseslint.config(

@@ -132,6 +132,28 @@ export interface Directory {
   groupMembers(group: string): Promise<Person[]>;
   /** Whether the person is ACTIVE and a member of the group now (at most a few minutes stale). */
   isActiveMember(email: string, group: string): Promise<boolean>;
+  /**
+   * What the directory says about one group, for people to read (`kubiya-jit approvers`): where it was
+   * found, each member with how they are in it, and the accounts it could not map to a person. Optional:
+   * without it, callers explain the group from `groupMembers`.
+   */
+  describeGroup?(group: string): Promise<GroupReport>;
+}
+
+/** One member of a group as the directory explains it. */
+export interface GroupMemberReport {
+  person: Person;
+  /** How the person is in the group or where their email came from ("through child team acme/sre"). */
+  note?: string;
+}
+
+/** A directory's answer about one group: its members, and accounts in it that are no person it knows. */
+export interface GroupReport {
+  /** The group as the directory names it ("GitHub team acme/platform", "Google group ops@example.com"). */
+  source: string;
+  members: GroupMemberReport[];
+  /** Accounts in the group with no known email (a GitHub login nobody mapped): reported, never matched. */
+  unmatched: { account: string; reason: string }[];
 }
 
 /** One knowledge document that matched a request, with the groups that own its subject. */
