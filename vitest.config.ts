@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // A throwaway CA the HTTPS stand-ins use; it must be trusted before the workers start.
+    globalSetup: ['test/support/tls-global-setup.ts'],
   },
 });
