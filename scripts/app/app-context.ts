@@ -15,6 +15,7 @@ import type { LoadedConfig } from '../config/jit-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { parseDuration } from '../core/duration.js';
 import { buildFullCatalog } from './build-catalog-all.js';
+import { checkDirectoryKeys, createProviderDirectory } from './provider-directory.js';
 import { databasePath, logPath } from './runtime-paths.js';
 
 /** Overrides for tests and the demo: a moved clock, a fixed notifier, … */
@@ -57,7 +58,7 @@ export class AppContext {
     return this.storeInstance;
   }
 
-  /** The directory the config names: its own group lists, or Okta. */
+  /** The directory the config names: its own group lists, Okta, GitHub, Google Workspace or Microsoft Entra. */
   directory(): Directory {
     this.directoryInstance ??= this.createDirectory();
     return this.directoryInstance;
@@ -76,7 +77,11 @@ export class AppContext {
 
   private createDirectory(): Directory {
     const section = this.config.file.directory ?? { type: 'config' as const };
+    checkDirectoryKeys(section);
     if (section.type === 'config') return new ConfigDirectory(section.groups ?? {});
+    if (section.type !== 'okta') {
+      return createProviderDirectory(section, { env: this.env, configDir: this.config.dir, store: () => this.store(), clock: this.clock, log: this.log });
+    }
     // Zero is meaningful here (no cache: ask Okta on every check), but parseDuration takes positive durations only.
     const seconds = (value: string | undefined, key: string) =>
       value === undefined ? undefined : /^\s*0+\s*[smhdw]?\s*$/i.test(value) ? 0 : parseDuration(value, key);

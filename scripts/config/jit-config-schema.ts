@@ -46,7 +46,7 @@ export const jitConfigSchema = {
       additionalProperties: false,
       required: ['type'],
       properties: {
-        type: { enum: ['config', 'okta'] },
+        type: { enum: ['config', 'okta', 'github', 'google', 'microsoft'] },
         groups: {
           type: 'object',
           additionalProperties: {
@@ -66,6 +66,11 @@ export const jitConfigSchema = {
         },
         membership_cache: duration,
         member_list_cache: duration,
+        max_rate_limit_wait: duration,
+        organization: { type: 'string', minLength: 1, maxLength: 39 },
+        email_mapping: { type: 'string', minLength: 1 },
+        saml_emails: { type: 'boolean' },
+        admin_email: { type: 'string', minLength: 3 },
       },
     },
     enforcer: enforcerConfigSchema,

@@ -7,10 +7,20 @@ export interface JitConfigFile {
     knowledge?: { dir?: string; allowlist: string[]; min_score?: number };
   };
   directory?: {
-    type: 'config' | 'okta';
+    type: 'config' | 'okta' | 'github' | 'google' | 'microsoft';
     groups?: Record<string, (string | { email: string; status?: 'ACTIVE' | 'SUSPENDED' | 'DEPROVISIONED' })[]>;
     membership_cache?: string;
     member_list_cache?: string;
+    /** github, google, microsoft: longest total wait for rate limits in one lookup. */
+    max_rate_limit_wait?: string;
+    /** github: the organisation whose teams are the groups. */
+    organization?: string;
+    /** github: the email mapping file, relative to the config file. */
+    email_mapping?: string;
+    /** github: read emails from the organisation's SAML identities (default true). */
+    saml_emails?: boolean;
+    /** google: the Workspace admin the service account acts as. */
+    admin_email?: string;
   };
   enforcer?: { type: 'opa' | 'kubiya' | 'none'; url?: string; token_env?: string };
   expiry?: { warn_before?: string; alert_after_failures?: number; max_retry_delay?: string; granting_lease?: string };

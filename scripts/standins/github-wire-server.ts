@@ -4,7 +4,7 @@
  * RS256 JWT for `/app/...` and `/orgs/{org}/installation`, exchanged at
  * `POST /app/installations/{id}/access_tokens` for an installation token), token auth, teams with child
  * teams (`GET /orgs/{org}/teams/{slug}/members` includes child teams' members), memberships, users with
- * `suspended_at` (as GitHub Enterprise Server reports it), `Link` pagination honouring `per_page` (max 100),
+ * `suspended_at` and GraphQL `User.suspendedAt` (as GitHub Enterprise Server reports them), `Link` pagination honouring `per_page` (max 100),
  * SAML identities over GraphQL with cursors, `x-ratelimit-*` headers, GitHub's error bodies, and primary and
  * secondary rate limits.
  */
@@ -93,7 +93,15 @@ export async function startGitHubWireServer(options: { org?: string; perPageMax?
 
   function graphql(req: StandinRequest): Reply {
     const { query, variables } = JSON.parse(req.body || '{}') as { query?: string; variables?: { org?: string; cursor?: string | null } };
-    if (!query?.includes('externalIdentities')) return { status: 200, body: { errors: [{ message: 'stand-in: only the externalIdentities query is served', type: 'NOT_IMPLEMENTED' }] } };
+    const lookups = [...(query ?? '').matchAll(/(\w+): user\(login: "([^"]+)"\) \{ login suspendedAt \}/g)];
+    if (lookups.length > 0) {
+      // GitHub Enterprise Server's User.suspendedAt, one aliased field per login.
+      return { status: 200, body: { data: Object.fromEntries(lookups.map(([, alias, login]) => {
+        const account = state.accounts.get(login!.toLowerCase());
+        return [alias, account ? { login: account.login, suspendedAt: account.suspendedAt } : null];
+      })) } };
+    }
+    if (!query?.includes('externalIdentities')) return { status: 200, body: { errors: [{ message: 'stand-in: only the externalIdentities and user queries are served', type: 'NOT_IMPLEMENTED' }] } };
     if (variables?.org?.toLowerCase() !== state.org.toLowerCase()) {
       return { status: 200, body: { data: { organization: null }, errors: [{ type: 'NOT_FOUND', path: ['organization'], message: `Could not resolve to an Organization with the login of '${variables?.org}'.` }] } };
     }

@@ -52,6 +52,7 @@ export class GitHubSource implements DirectorySource<GitHubPerson> {
     const members = await this.api.teamMembers(group.name);
     if (!members) return undefined;
     const index = await this.emails();
+    const suspended = await this.api.suspendedLogins(members.map((m) => m.login));
     const listing: SourceListing = { members: [], unmatched: [] };
     for (const member of members) {
       const link = linkForAccount(index, member);
@@ -60,8 +61,9 @@ export class GitHubSource implements DirectorySource<GitHubPerson> {
       } else if (index.ambiguous.includes(link.email)) {
         listing.unmatched.push({ account: member.login, reason: `${link.email} is claimed by more than one GitHub account` });
       } else {
-        // GitHub lists accepted memberships only; suspension is checked again, per person, at decision time.
-        listing.members.push({ person: { email: link.email, active: true, id: String(member.id) }, note: `GitHub ${member.login}, email from the ${link.source}` });
+        // GitHub lists accepted memberships only; a suspended account is listed but never active.
+        const active = !suspended.has(member.login.toLowerCase());
+        listing.members.push({ person: { email: link.email, active, id: String(member.id) }, note: `GitHub ${member.login}, email from the ${link.source}` });
       }
     }
     return listing;

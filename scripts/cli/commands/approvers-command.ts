@@ -3,6 +3,7 @@ import { routeApprovers } from '../../core/approver-routing.js';
 import { ValidationError } from '../../core/errors.js';
 import type { Json } from '../../core/types.js';
 import { eligibleApprovers } from '../../core/use-cases/approvers.js';
+import { explainApprovers, type GroupExplanation } from '../../core/use-cases/explain-approvers.js';
 import type { CommandResult } from '../../handlers/handler.js';
 import type { ParsedArgv } from '../parse-argv.js';
 
@@ -32,8 +33,22 @@ export async function approversCommand(ctx: AppContext, argv: ParsedArgv): Promi
   const routing = await routeApprovers({ entry, params: params as Record<string, Json>, justification: argv.options.justification ?? '' }, await deps.knowledge(), deps.policy);
   const requester = ctx.env.KUBIYA_USER_EMAIL?.trim().toLowerCase();
   const approvers = await eligibleApprovers(deps, routing.groups, requester ? [requester] : []);
+  const directory = await explainApprovers(deps, routing.groups, requester ? [requester] : []);
   return {
-    human: `${name} would be approved by ${approvers.join(', ')} (groups: ${routing.groups.join(', ')}).\nWhy: ${routing.explanation}`,
-    json: { tool_name: name, approvers, routing },
+    human: [`${name} would be approved by ${approvers.join(', ')} (groups: ${routing.groups.join(', ')}).`, `Why: ${routing.explanation}`, ...directory.flatMap(describeGroup)].join('\n'),
+    json: {
+      tool_name: name,
+      approvers,
+      routing,
+      directory: directory.map((g) => ({ group: g.group, source: g.source, approvers: g.approvers, not_counted: g.notCounted })),
+    },
   };
+}
+
+/** One group's answer as lines a person reads. */
+function describeGroup(group: GroupExplanation): string[] {
+  const lines = [`From ${group.source}: ${group.approvers.length} may approve.`];
+  for (const a of group.approvers) lines.push(`  - ${a.email}${a.note ? ` (${a.note})` : ''}`);
+  for (const n of group.notCounted) lines.push(`  not counted: ${n.account} (${n.reason})`);
+  return lines;
 }

@@ -22,6 +22,14 @@ export function bundledConfig(config: LoadedConfig): { file: JitConfigFile; file
     if (aws) delete aws[key];
     if (existsSync(source)) files.push({ path: fixed, content: readFileSync(source, 'utf8') });
   }
+  const directory = file.directory;
+  if (directory?.email_mapping) {
+    // The GitHub email mapping travels beside the config under a fixed name, like the AWS files.
+    const source = resolve(config.dir, directory.email_mapping);
+    const fixed = `github-emails${/\.ya?ml$/i.test(source) ? '.yaml' : '.json'}`;
+    if (existsSync(source)) files.push({ path: fixed, content: readFileSync(source, 'utf8') });
+    directory.email_mapping = fixed;
+  }
   const knowledge = file.approvals?.knowledge;
   if (knowledge) {
     const dir = resolve(config.dir, knowledge.dir ?? 'knowledge');
@@ -38,5 +46,16 @@ export function bundledConfig(config: LoadedConfig): { file: JitConfigFile; file
 /** Variable and secret names the tools need beyond the package's fixed lists, from the config. */
 export function extraNames(file: JitConfigFile): { env: string[]; secrets: string[] } {
   const tokenEnv = file.enforcer?.token_env;
-  return { env: file.bundle?.env ?? [], secrets: [...(file.bundle?.secrets ?? []), ...(tokenEnv ? [tokenEnv] : [])] };
+  const directory = DIRECTORY_NAMES[file.directory?.type ?? 'config'] ?? { env: [], secrets: [] };
+  return {
+    env: [...(file.bundle?.env ?? []), ...directory.env],
+    secrets: [...(file.bundle?.secrets ?? []), ...(tokenEnv ? [tokenEnv] : []), ...directory.secrets],
+  };
 }
+
+/** The variables each provider directory reads, added to every tool when that directory is configured. */
+const DIRECTORY_NAMES: Record<string, { env: string[]; secrets: string[] }> = {
+  github: { env: ['GITHUB_APP_ID', 'GITHUB_APP_INSTALLATION_ID', 'GITHUB_API_URL'], secrets: ['GITHUB_APP_PRIVATE_KEY', 'GITHUB_TOKEN'] },
+  google: { env: ['GOOGLE_API_URL', 'GOOGLE_TOKEN_URL'], secrets: ['GOOGLE_SERVICE_ACCOUNT_KEY'] },
+  microsoft: { env: ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_AUTHORITY_HOST', 'MICROSOFT_GRAPH_URL'], secrets: ['AZURE_CLIENT_SECRET'] },
+};

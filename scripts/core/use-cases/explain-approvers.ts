@@ -1,0 +1,39 @@
+import type { GroupReport } from '../ports.js';
+import type { JitDeps } from './deps.js';
+
+/** One approver group as the directory answered: who counts, from where, and who does not and why. */
+export interface GroupExplanation {
+  group: string;
+  /** The group as the directory names it ("GitHub team acme/platform"). */
+  source: string;
+  approvers: { email: string; id?: string; note?: string }[];
+  notCounted: { account: string; reason: string }[];
+}
+
+/**
+ * What the directory says about each approver group, for `kubiya-jit approvers`: the ACTIVE members who
+ * may approve (with how they are in the group), and everyone listed who may not, with the reason — not
+ * ACTIVE, the requester, or an account the directory could not map to a person.
+ */
+export async function explainApprovers(deps: Pick<JitDeps, 'directory'>, groups: string[], exclude: string[]): Promise<GroupExplanation[]> {
+  const excluded = new Set(exclude.map((e) => e.toLowerCase()));
+  const explanations: GroupExplanation[] = [];
+  for (const group of groups) {
+    // A directory without describeGroup (config, Okta) is explained from its member list.
+    const report: GroupReport = (await deps.directory.describeGroup?.(group)) ?? {
+      source: `group ${group}`,
+      members: (await deps.directory.groupMembers(group)).map((person) => ({ person })),
+      unmatched: [],
+    };
+    const explanation: GroupExplanation = { group, source: report.source, approvers: [], notCounted: [] };
+    for (const { person, note } of report.members) {
+      const email = person.email.toLowerCase();
+      if (!person.active) explanation.notCounted.push({ account: email, reason: 'not active in the directory' });
+      else if (excluded.has(email)) explanation.notCounted.push({ account: email, reason: 'the requester, who cannot approve their own request' });
+      else explanation.approvers.push({ email, ...(person.id ? { id: person.id } : {}), ...(note ? { note } : {}) });
+    }
+    explanation.notCounted.push(...report.unmatched.map((u) => ({ account: u.account, reason: `${u.reason}: not matched to anyone` })));
+    explanations.push(explanation);
+  }
+  return explanations;
+}
