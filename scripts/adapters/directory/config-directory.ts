@@ -31,19 +31,24 @@ export class ConfigDirectory implements Directory {
   }
 
   async groupMembers(group: string): Promise<Person[]> {
+    return this.listed(group).map((member) => this.people.get(member.email) ?? member);
+  }
+
+  /** Whether the person is ACTIVE and listed in the group; a group the config does not list is an error, as in every directory. */
+  async isActiveMember(email: string, group: string): Promise<boolean> {
+    const members = this.listed(group);
+    const person = this.people.get(email.trim().toLowerCase());
+    return Boolean(person?.active && members.some((member) => member.email === person.email));
+  }
+
+  private listed(group: string): Person[] {
     const members = this.groups.get(group);
     if (!members) {
       throw new UpstreamError('directory.group_not_found', `Group ${group} is not listed under directory.groups in the config. Add it, or fix the group name.`, {
         detail: { group },
       });
     }
-    return members.map((member) => this.people.get(member.email) ?? member);
-  }
-
-  async isActiveMember(email: string, group: string): Promise<boolean> {
-    const person = this.people.get(email.toLowerCase());
-    const members = this.groups.get(group);
-    return Boolean(person?.active && members?.some((member) => member.email === person.email));
+    return members;
   }
 }
 

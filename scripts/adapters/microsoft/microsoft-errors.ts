@@ -31,9 +31,10 @@ export function mapMicrosoftError(err: unknown, settings: MicrosoftSettings, act
   const e = (typeof err === 'object' && err !== null ? err : {}) as ErrorShape;
   const status = graphStatus(err);
   const detail = { action, status, code: e.code };
-  const identity = e.name === 'AuthenticationError' || e.name === 'CredentialUnavailableError' || e.name === 'AggregateAuthenticationError';
-  const unreachable = /ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|fetch failed|socket hang up|network/i.test(`${e.code ?? ''} ${e.message ?? ''}`);
-  if (identity && !(unreachable && !e.errorResponse?.error)) {
+  // The Graph client wraps a failed token request in a GraphError (code AuthenticationRequiredError, status -1).
+  const identity = /^(AuthenticationError|CredentialUnavailableError|AggregateAuthenticationError|AuthenticationRequiredError)$/.test(e.name ?? '') || /^(AuthenticationRequiredError|CredentialUnavailableError)$/.test(e.code ?? '');
+  const refused = /AADSTS\d+|invalid_client|unauthorized_client|invalid_grant/.test(`${e.message ?? ''} ${e.errorResponse?.error ?? ''}`);
+  if (identity && refused) {
     const reason = e.errorResponse?.errorDescription ?? e.message;
     return new UpstreamError(
       'microsoft.unauthorized',
