@@ -1,8 +1,9 @@
 /**
  * The few GitHub reads the directory needs, on `@octokit/rest` with `@octokit/auth-app` (both loaded
  * lazily). Responses are parsed here into plain records; Octokit types and errors never leave this module.
- * One request hook adds what the SDK leaves to its caller: a timeout per request, primary and secondary rate
- * limits waited out within the operation's budget, and one fresh installation token after a 401.
+ * A fetch with a timeout bounds every answer, and one request hook adds what the SDK leaves to its caller:
+ * primary and secondary rate limits waited out within the operation's budget, and one fresh installation
+ * token after a 401.
  */
 import type { Octokit } from '@octokit/rest';
 import { UpstreamError } from '../../core/errors.js';
@@ -120,17 +121,19 @@ function rateLimitDelayMs(err: unknown): number {
 export async function createGitHubApi(settings: GitHubSettings, options: GitHubApiOptions): Promise<GitHubApi> {
   const { Octokit } = await import('@octokit/rest');
   const maxWaitMs = options.maxRateLimitWaitSeconds * 1000;
+  // A bound on every answer: Octokit drops a per-request signal, so the timeout lives in the fetch it uses.
+  const request = { fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: init.signal ?? AbortSignal.timeout(options.requestTimeoutMs) }) };
   const quiet = { debug: () => {}, info: () => {}, warn: (m: string) => options.log.warn(m), error: (m: string) => options.log.error(m) };
   let octokit: Octokit;
   const credential = settings.credential;
   if (credential.kind === 'token') {
-    octokit = new Octokit({ auth: credential.token, baseUrl: settings.apiUrl, log: quiet });
+    octokit = new Octokit({ auth: credential.token, baseUrl: settings.apiUrl, log: quiet, request });
   } else {
     const { createAppAuth } = await import('@octokit/auth-app');
     let installationId = credential.installationId;
     if (installationId === undefined) {
       // Found once per run with the App's own JWT: GET /orgs/{org}/installation.
-      const asApp = new Octokit({ authStrategy: createAppAuth, auth: { appId: credential.appId, privateKey: credential.privateKey }, baseUrl: settings.apiUrl, log: quiet });
+      const asApp = new Octokit({ authStrategy: createAppAuth, auth: { appId: credential.appId, privateKey: credential.privateKey }, baseUrl: settings.apiUrl, log: quiet, request });
       harden(asApp, false);
       try {
         installationId = (await asApp.rest.apps.getOrgInstallation({ org: settings.organization })).data.id;
@@ -145,7 +148,7 @@ export async function createGitHubApi(settings: GitHubSettings, options: GitHubA
         throw mapGitHubError(err, settings, 'finding the App\'s installation', options.maxRateLimitWaitSeconds);
       }
     }
-    octokit = new Octokit({ authStrategy: createAppAuth, auth: { appId: credential.appId, privateKey: credential.privateKey, installationId }, baseUrl: settings.apiUrl, log: quiet });
+    octokit = new Octokit({ authStrategy: createAppAuth, auth: { appId: credential.appId, privateKey: credential.privateKey, installationId }, baseUrl: settings.apiUrl, log: quiet, request });
   }
   harden(octokit, credential.kind === 'app');
 
@@ -154,7 +157,7 @@ export async function createGitHubApi(settings: GitHubSettings, options: GitHubA
       let refreshed = false;
       for (let attempt = 1; ; attempt += 1) {
         try {
-          return await request({ ...requestOptions, request: { ...requestOptions.request, signal: AbortSignal.timeout(options.requestTimeoutMs) } });
+          return await request(requestOptions);
         } catch (err) {
           if (refreshOn401 && !refreshed && gitHubStatus(err) === 401 && !String(requestOptions.url).includes('/app/installations/')) {
             // An installation token can be revoked or expire while this process holds it: ask for a new one once.

@@ -71,10 +71,17 @@ export async function createGoogleApi(settings: GoogleSettings, options: GoogleA
   const maxWaitMs = options.maxRateLimitWaitSeconds * 1000;
 
   async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
+    let renewed = false;
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await run();
       } catch (err) {
+        if (googleStatus(err) === 401 && !renewed && !/\/token$/.test(String((err as { config?: { url?: unknown } }).config?.url ?? ''))) {
+          // The access token this process holds was revoked or expired early: mark it expired so the library signs a new one.
+          renewed = true;
+          auth.credentials = { ...auth.credentials, expiry_date: 1 };
+          continue;
+        }
         if (!isGoogleRateLimit(err) || attempt >= MAX_ATTEMPTS) throw mapGoogleError(err, settings, action, options.maxRateLimitWaitSeconds);
         const headers = (err as { response?: { headers?: { get?(n: string): string | null } & Record<string, unknown> } }).response?.headers;
         const header = typeof headers?.get === 'function' ? headers.get('retry-after') : (headers?.['retry-after'] as string | undefined);

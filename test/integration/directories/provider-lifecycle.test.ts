@@ -58,7 +58,7 @@ describe.each(KINDS)('the %s directory through the real CLI', (kind) => {
 
   it('refuses a request cleanly when the provider refuses the credential, naming the setting and not the secret', () =>
     withProviderDeployment(kind, async (d) => {
-      const broken = { github: { GITHUB_APP_PRIVATE_KEY: BROKEN_KEY }, google: { GOOGLE_SERVICE_ACCOUNT_KEY: brokenGoogleKey(d.org.env.GOOGLE_SERVICE_ACCOUNT_KEY) }, microsoft: { AZURE_CLIENT_SECRET: 'jit~an-expired-or-wrong-secret-000' } }[kind];
+      const broken: Record<string, string> = ({ github: { GITHUB_APP_PRIVATE_KEY: BROKEN_KEY }, google: { GOOGLE_SERVICE_ACCOUNT_KEY: brokenGoogleKey(d.org.env.GOOGLE_SERVICE_ACCOUNT_KEY) }, microsoft: { AZURE_CLIENT_SECRET: 'jit~an-expired-or-wrong-secret-000' } } as Record<ProviderKind, Record<string, string>>)[kind];
       const run = await d.h.run(PEOPLE.dev.email, ['request_tool_access', '--tool_name', 'create_ec2', '--tool_params', '{"region": "eu-west-1"}', '--justification', 'Reproduce INC-42'], { env: { ...d.org.env, ...broken } });
       expect(run.code, run.stdout).toBe(1);
       expect(run.json.code).toBe(`${kind}.unauthorized`);
