@@ -3,6 +3,7 @@
  */
 import { benchApprovers } from './approvers-bench.js';
 import { benchDescribe } from './describe-bench.js';
+import { benchDirectories } from './directory-bench.js';
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
@@ -16,3 +17,8 @@ const approvers = await benchApprovers();
 console.log(`approver resolution, Okta group of ${approvers.members.toLocaleString('en')} members in pages of 200 (local stand-in):`);
 console.log(`  cold                     ${ms(approvers.coldMs)}`);
 console.log(`  cache warm               ${ms(approvers.warmMs)}`);
+for (const bench of await benchDirectories()) {
+  console.log(`approver resolution, ${bench.directory} of ${bench.members.toLocaleString('en')} members, ${bench.pages} (local stand-in):`);
+  console.log(`  cold                     ${ms(bench.coldMs)}`);
+  console.log(`  cache warm               ${ms(bench.warmMs)}`);
+}
