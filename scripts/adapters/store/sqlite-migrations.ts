@@ -56,4 +56,12 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       CREATE INDEX requests_by_status_warned_expiry ON requests (status, warned, expires_at);
     `,
   },
+  {
+    version: 3,
+    name: 'indexes for analytics windows',
+    sql: `
+      CREATE INDEX requests_by_updated ON requests (updated_at);
+      CREATE INDEX audit_by_at ON audit_events (at, type);
+    `,
+  },
 ];
