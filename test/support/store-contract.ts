@@ -107,8 +107,9 @@ export function requestStoreContract(open: () => Promise<RequestStore>, dispose:
     await store().create(requestFixture({ id: 'req_last_ms', status: 'approval_pending', ...at(86_400_000 - 1) }), []);
     await store().create(requestFixture({ id: 'req_at_end', status: 'approval_pending', ...at(86_400_000) }), []);
     await store().create(requestFixture({ id: 'req_after', status: 'access_granted', ...at(90_000_000) }), []);
-    const found = (await store().requestsOverlapping(from, to)).map((r) => r.id);
-    expect(found).toEqual(['req_open_old', 'req_ended_at_start', 'req_pending_old', 'req_ended_inside', 'req_inside', 'req_last_ms']);
+    const ids = ['req_ended_before', 'req_ended_at_start', 'req_ended_inside', 'req_open_old', 'req_pending_old', 'req_inside', 'req_last_ms', 'req_at_end', 'req_after'];
+    const found = (await store().requestsOverlapping(from, to)).map((r) => r.id).sort((a, b) => ids.indexOf(a) - ids.indexOf(b));
+    expect(found).toEqual(['req_ended_at_start', 'req_ended_inside', 'req_open_old', 'req_pending_old', 'req_inside', 'req_last_ms']);
     expect(await store().requestsOverlapping(to + 100_000_000, to + 200_000_000)).toEqual(
       expect.arrayContaining([expect.objectContaining({ id: 'req_open_old' }), expect.objectContaining({ id: 'req_after' })]),
     );

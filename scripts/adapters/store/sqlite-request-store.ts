@@ -114,11 +114,9 @@ export class SqliteRequestStore implements RequestStore {
     // Two indexed halves: rows touched since `from`, and open rows untouched since (an active grant from last month).
     const rows = this.db
       .prepare(
-        `SELECT body FROM (
-           SELECT body, created_at, id FROM requests WHERE updated_at >= @from AND created_at < @to
-           UNION ALL
-           SELECT body, created_at, id FROM requests WHERE updated_at < @from AND created_at < @to AND status IN (${OPEN_STATUSES})
-         ) ORDER BY created_at, id`,
+        `SELECT body FROM requests WHERE updated_at >= @from AND created_at < @to
+         UNION ALL
+         SELECT body FROM requests WHERE updated_at < @from AND created_at < @to AND status IN (${OPEN_STATUSES})`,
       )
       .all({ from, to }) as Row[];
     return rows.map(parse);
