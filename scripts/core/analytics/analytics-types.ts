@@ -185,7 +185,8 @@ export interface SecurityFigures {
     concentrated: boolean;
   };
   rubberStamps: { count: number; thresholdSeconds: number; byApprover: Count[] };
-  offHoursGrants: { count: number; grants: number };
+  /** `workingTime` states the configured hours: "Mon,Tue,Wed,Thu,Fri 09:00-18:00 Europe/Berlin". */
+  offHoursGrants: { count: number; grants: number; workingTime: string };
   failedGrants: number;
   abandonedGrants: number;
   removalRetries: { requests: number; failedAttempts: number; stillFailing: number };

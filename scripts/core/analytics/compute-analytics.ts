@@ -31,6 +31,6 @@ export function computeAnalytics(input: AnalyticsInput): AnalyticsReport {
     usage,
     patterns,
     security,
-    findings: findings(security, patterns, settings, windowDays),
+    findings: findings(security, patterns, windowDays),
   };
 }

@@ -1,6 +1,7 @@
 import type { ChainVerdict } from '../audit-chain.js';
 import type { AccessRequest, AuditEvent } from '../types.js';
 import type { AnalyticsSettings, AnalyticsWindow, SecurityFigures } from './analytics-types.js';
+import { workingHours } from './findings.js';
 import type { LocalTime } from './local-time.js';
 import { num, text, wasApproved } from './scope.js';
 import { distribution, histogram, inWindow, round2, topCounts } from './stats.js';
@@ -47,7 +48,7 @@ export function computeSecurity(input: SecurityInput): SecurityFigures {
     refusedRequests: { total: refusedRequests.length, byReason: topCounts(refusedRequests.map((e) => text(e.data.reason) ?? 'unknown')) },
     approvalConcentration: concentration(approvals, settings),
     rubberStamps: { count: rubberStamps.length, thresholdSeconds: settings.rubberStampSeconds, byApprover: topCounts(rubberStamps.map((r) => r.decidedBy!), settings.top) },
-    offHoursGrants: { count: grants.filter((r) => !isWorkingTime(r.grantedAt!, input.local, settings)).length, grants: grants.length },
+    offHoursGrants: { count: grants.filter((r) => !isWorkingTime(r.grantedAt!, input.local, settings)).length, grants: grants.length, workingTime: workingHours(settings) },
     failedGrants: new Set(inside('grant_failed').map((e) => e.requestId)).size,
     abandonedGrants: new Set(inside('grant_abandoned').map((e) => e.requestId)).size,
     removalRetries: {

@@ -70,7 +70,7 @@ describe('security figures', () => {
       grantAt('2026-10-27T17:00:00Z'), // Tuesday 18:00 CET: the end is exclusive
     ];
     window.to = Date.parse('2026-11-01T00:00:00Z');
-    expect(computeAnalytics(input(requests, [], { settings: berlin, window, now: window.to })).security.offHoursGrants).toEqual({ count: 3, grants: 5 });
+    expect(computeAnalytics(input(requests, [], { settings: berlin, window, now: window.to })).security.offHoursGrants).toEqual({ count: 3, grants: 5, workingTime: 'Mon,Tue,Wed,Thu,Fri 09:00-18:00 Europe/Berlin' });
     // A night shift wraps past midnight.
     const night = { ...berlin, workStartMinute: 22 * 60, workEndMinute: 6 * 60, workDays: [1, 2, 3, 4, 5, 6, 7] };
     expect(computeAnalytics(input(requests, [], { settings: night, window, now: window.to })).security.offHoursGrants.count).toBe(5);
