@@ -59,15 +59,17 @@ export async function writeHistory(store: RequestStore, options: HistoryOptions)
     return 'access_expired' as RequestStatus;
   };
   let events = 0;
-  const span = options.to - options.from;
+  // Whole UTC days inside the window, so working hours fall where a person would work.
+  const base = Math.ceil(options.from / 86_400_000) * 86_400_000;
+  const span = Math.max(86_400_000, options.to - base);
   for (let i = 0; i < options.requests; i += 1) {
     // Busier on working days and hours: a person-shaped rhythm for the heat map.
     let day = Math.floor(rand() * (span / 86_400_000));
     // Mostly on working days: a weekend request is moved to the Monday after, four times in five.
-    const weekday = new Date(options.from + day * 86_400_000).getUTCDay();
+    const weekday = new Date(base + day * 86_400_000).getUTCDay();
     if ((weekday === 0 || weekday === 6) && rand() < 0.8) day = Math.min(day + (weekday === 6 ? 2 : 1), Math.floor(span / 86_400_000) - 1);
     const hour = rand() < 0.85 ? 8 + Math.floor(rand() * 10) : Math.floor(rand() * 24);
-    let createdAt = options.from + day * 86_400_000 + hour * 3_600_000 + Math.floor(rand() * 3_600_000);
+    let createdAt = base + day * 86_400_000 + hour * 3_600_000 + Math.floor(rand() * 3_600_000);
     const status = outcome();
     // Pending requests are recent: older ones would have timed out.
     if (status === 'approval_pending') createdAt = options.to - Math.floor(rand() * 3_600_000);
