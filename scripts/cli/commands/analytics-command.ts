@@ -1,5 +1,5 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { AppContext } from '../../app/app-context.js';
 import { buildAnalyticsSettings } from '../../config/build-analytics-settings.js';
 import type { AnalyticsReport } from '../../core/analytics/analytics-types.js';
@@ -61,7 +61,10 @@ function checkArguments(argv: ParsedArgv): void {
   if (argv.options.html !== undefined && !argv.options.html.trim()) throw new ValidationError('cli.analytics_usage', '--html needs a file name, such as --html analytics.html.');
 }
 
-/** Renders the report and writes it whole (a temporary file renamed into place), so no half-written report is left. */
+/**
+ * Renders the report and writes it whole (a temporary file renamed into place), so no half-written report is
+ * left. The folder must exist: creating folders from a typo is how files end up somewhere unexpected.
+ */
 async function writeHtml(report: AnalyticsReport, path: string): Promise<string> {
   const [{ renderAnalyticsCharts }, { renderAnalyticsPage, analyticsHtmlDocument }] = await Promise.all([
     import('../../adapters/echarts/analytics-charts.js'),
@@ -71,7 +74,6 @@ async function writeHtml(report: AnalyticsReport, path: string): Promise<string>
   const file = resolve(path);
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    await mkdir(dirname(file), { recursive: true });
     await writeFile(temporary, document, { flag: 'wx' });
     await rename(temporary, file);
   } catch (err) {
