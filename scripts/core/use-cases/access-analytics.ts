@@ -1,10 +1,12 @@
 import { verifyChain } from '../audit-chain.js';
-import { ValidationError } from '../errors.js';
+import { PermissionError, ValidationError } from '../errors.js';
+import { normaliseEmail } from '../identity.js';
 import { parseWindow } from '../analytics/analytics-window.js';
 import type { AnalyticsFilter, AnalyticsReport, AnalyticsSettings } from '../analytics/analytics-types.js';
 import { computeAnalytics } from '../analytics/compute-analytics.js';
 import { ANALYTICS_EVENT_TYPES, EVENT_LOOKBACK_MS } from '../analytics/event-types.js';
 import type { RequestStatus } from '../types.js';
+import { isEligibleApprover } from './approvers.js';
 import type { JitDeps } from './deps.js';
 
 /** What analytics is asked for, as typed on the command line or passed as tool arguments. */
@@ -50,4 +52,23 @@ function parseFilter(options: AnalyticsOptions): AnalyticsFilter {
     filter[key] = value;
   }
   return filter;
+}
+
+/**
+ * Access analytics for a person through the Kubiya tool: only an ACTIVE member of an approver group may see
+ * it (the figures name requesters and approvers across every tool). The groups are every group that can
+ * approve anything: the defaults, the catalog's explicit mappings and the knowledge allowlist.
+ */
+export async function analyticsForApprover(
+  deps: Pick<JitDeps, 'store' | 'clock' | 'directory' | 'catalog' | 'policy'>,
+  settings: AnalyticsSettings,
+  actorEmail: string | undefined,
+  options: AnalyticsOptions,
+): Promise<AnalyticsReport> {
+  const actor = normaliseEmail(actorEmail, 'KUBIYA_USER_EMAIL (the person running the tool)');
+  const groups = new Set([...deps.policy.defaultApproverGroups, ...deps.policy.knowledgeGroupAllowlist, ...deps.catalog.list().flatMap((e) => e.approverGroups ?? [])]);
+  if (!(await isEligibleApprover(deps, actor, [...groups]))) {
+    throw new PermissionError('analytics.not_an_approver', `Access analytics is for approvers: ${actor} is not an active member of an approver group (${[...groups].slice(0, 5).join(', ') || 'none configured'}).`);
+  }
+  return accessAnalytics(deps, settings, options);
 }

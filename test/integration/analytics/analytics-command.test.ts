@@ -92,6 +92,18 @@ describe('kubiya-jit analytics, on a deployment used through the real CLI', () =
     expect(h.slack.messages).toHaveLength(posts);
   });
 
+  it('answers the access_analytics tool for approvers only', async () => {
+    const approver = await h.run(PEOPLE.alice.email, ['access_analytics', '--since', '7d', '--tool_name', 'create_ec2']);
+    expect(approver.code, approver.stdout).toBe(0);
+    expect(approver.json).toMatchObject({ filter: { tool: 'create_ec2' }, usage: { requests: 3 }, security: { self_approval_attempts: 1 } });
+    // carol may request but approves nothing; mallory is nobody here.
+    for (const outsider of [PEOPLE.carol.email, PEOPLE.mallory.email]) {
+      const refused = await h.run(outsider, ['access_analytics']);
+      expect(refused.json).toMatchObject({ ok: false, code: 'analytics.not_an_approver' });
+      expect(JSON.stringify(refused.json)).not.toContain('dev@example.com');
+    }
+  });
+
   it('refuses --post-slack without Slack settings before computing anything', async () => {
     const run = await h.run(PEOPLE.alice.email, ['analytics', '--post-slack'], { env: { SLACK_API_TOKEN: '' } });
     expect(run.json).toMatchObject({ ok: false, code: 'config.invalid' });

@@ -114,7 +114,7 @@ describe('the stand-in upload flow, as Slack documents it', () => {
   });
 
   it('completes only files whose bytes arrived, once, into a channel the bot is in', async () => {
-    const reserve = (await client.apiCall('files.getUploadURLExternal', { filename: 'a.txt', length: 3 })) as { upload_url: string; file_id: string };
+    const reserve = (await client.apiCall('files.getUploadURLExternal', { filename: 'a.txt', length: 3 })) as unknown as { upload_url: string; file_id: string };
     const complete = (channel = CHANNEL) => refused(client.apiCall('files.completeUploadExternal', { files: JSON.stringify([{ id: reserve.file_id }]), channel_id: channel }));
     expect(await complete()).toBe('file_not_found');
     const upload = await fetch(reserve.upload_url, { method: 'POST', body: 'abc' });
