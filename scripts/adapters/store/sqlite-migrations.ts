@@ -61,7 +61,8 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
     name: 'indexes for analytics windows',
     sql: `
       CREATE INDEX requests_by_updated ON requests (updated_at);
-      CREATE INDEX audit_by_at ON audit_events (at, type);
+      CREATE INDEX audit_by_at ON audit_events (at);
+      CREATE INDEX audit_by_type_at ON audit_events (type, at);
     `,
   },
 ];
