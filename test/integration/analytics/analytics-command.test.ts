@@ -37,7 +37,8 @@ describe('kubiya-jit analytics, on a deployment used through the real CLI', () =
     expect((await h.request({}, PEOPLE.bob.email)).json.code).toBe('request.requester_not_allowed');
     const third = await h.request({}, PEOPLE.carol.email);
     expect((await h.approve(third.json.request_id as string, PEOPLE.bob.email, 'reject')).code).toBe(0);
-  });
+    // Eight CLI processes in a row: on a busy two-core machine that outlasts the default hook timeout.
+  }, 240_000);
   afterAll(() => h.close());
 
   it('reports usage and security as snake_case JSON, reading without writing', async () => {
