@@ -30,6 +30,8 @@ async function dispatch(ctx: AppContext, argv: ParsedArgv): Promise<CommandResul
       return (await import('./cli/commands/aws-command.js')).awsCommand(ctx, argv);
     case 'approvers':
       return (await import('./cli/commands/approvers-command.js')).approversCommand(ctx, argv);
+    case 'analytics':
+      return (await import('./cli/commands/analytics-command.js')).analyticsCommand(ctx, argv);
     default: {
       const handler = await resolveTool(ctx, command);
       if (!handler) throw unknownCommand(command);

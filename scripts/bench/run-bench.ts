@@ -1,24 +1,47 @@
 /**
  * `npm run bench`: prints the figures the issues name. Speed is measured here, never asserted in tests.
+ * `npm run bench -- --only analytics` (or `describe`, `approvers`) runs one of them.
  */
+import { benchAnalytics } from './analytics-bench.js';
 import { benchApprovers } from './approvers-bench.js';
 import { benchDescribe } from './describe-bench.js';
 import { benchDirectories } from './directory-bench.js';
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
+const BENCHES = ['describe', 'approvers', 'analytics'] as const;
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
+if (only !== undefined && !(BENCHES as readonly string[]).includes(only)) {
+  console.error(`--only takes one of ${BENCHES.join(', ')}`);
+  process.exit(2);
+}
+const wanted = (name: (typeof BENCHES)[number]) => only === undefined || only === name;
 
-const describe = await benchDescribe();
-console.log(`describe_access_request on ${describe.requests.toLocaleString('en')} requests, ${describe.runs} runs each:`);
-console.log(`  bare node -e 0           median ${ms(describe.bareMedianMs)}  p90 ${ms(describe.bareP90Ms)}`);
-console.log(`  kubiya-jit describe      median ${ms(describe.describeMedianMs)}  p90 ${ms(describe.describeP90Ms)}`);
-console.log(`  ratio                    ${describe.ratio.toFixed(1)}x (aim: within 3x of bare Node)`);
+if (wanted('describe')) {
+  const describe = await benchDescribe();
+  console.log(`describe_access_request on ${describe.requests.toLocaleString('en')} requests, ${describe.runs} runs each:`);
+  console.log(`  bare node -e 0           median ${ms(describe.bareMedianMs)}  p90 ${ms(describe.bareP90Ms)}`);
+  console.log(`  kubiya-jit describe      median ${ms(describe.describeMedianMs)}  p90 ${ms(describe.describeP90Ms)}`);
+  console.log(`  ratio                    ${describe.ratio.toFixed(1)}x (aim: within 3x of bare Node)`);
+}
 
-const approvers = await benchApprovers();
-console.log(`approver resolution, Okta group of ${approvers.members.toLocaleString('en')} members in pages of 200 (local stand-in):`);
-console.log(`  cold                     ${ms(approvers.coldMs)}`);
-console.log(`  cache warm               ${ms(approvers.warmMs)}`);
-for (const bench of await benchDirectories()) {
-  console.log(`approver resolution, ${bench.directory} of ${bench.members.toLocaleString('en')} members, ${bench.pages} (local stand-in):`);
-  console.log(`  cold                     ${ms(bench.coldMs)}`);
-  console.log(`  cache warm               ${ms(bench.warmMs)}`);
+if (wanted('approvers')) {
+  const approvers = await benchApprovers();
+  console.log(`approver resolution, Okta group of ${approvers.members.toLocaleString('en')} members in pages of 200 (local stand-in):`);
+  console.log(`  cold                     ${ms(approvers.coldMs)}`);
+  console.log(`  cache warm               ${ms(approvers.warmMs)}`);
+  for (const bench of await benchDirectories()) {
+    console.log(`approver resolution, ${bench.directory} of ${bench.members.toLocaleString('en')} members, ${bench.pages} (local stand-in):`);
+    console.log(`  cold                     ${ms(bench.coldMs)}`);
+    console.log(`  cache warm               ${ms(bench.warmMs)}`);
+  }
+}
+
+if (wanted('analytics')) {
+  const analytics = await benchAnalytics();
+  const u = analytics.report.usage;
+  console.log(`access analytics over ${analytics.requests.toLocaleString('en')} requests (30 days, ${analytics.events.toLocaleString('en')} audit events${analytics.built ? ', database built for this run' : ''}), median of 3:`);
+  console.log(`  figures                  ${ms(analytics.figuresMs)} (CPU ${ms(analytics.figuresCpuMs)}) (aim: under 2 s)`);
+  console.log(`  with the audit-chain check ${ms(analytics.withChainMs)} (CPU ${ms(analytics.withChainCpuMs)})`);
+  console.log(`  counted: ${u.approvals.toLocaleString('en')} approvals, ${u.grants.toLocaleString('en')} grants, ${analytics.report.findings.length} findings, chain ${analytics.report.security.auditChain.ok ? 'intact' : 'TAMPERED'}`);
 }

@@ -109,6 +109,19 @@ export const jitConfigSchema = {
     // The count is checked here too, so every command (queries included, which never load the catalog) refuses it.
     policies: { type: 'array', maxItems: MAX_POLICIES },
     aws: { type: 'object' },
+    analytics: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        time_zone: { type: 'string', minLength: 1, maxLength: 64 },
+        working_hours: { type: 'string', pattern: '^\\s*\\d{1,2}:\\d{2}\\s*-\\s*\\d{1,2}:\\d{2}\\s*$' },
+        working_days: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] } },
+        rubber_stamp_under: duration,
+        standing_access_after: { type: 'integer', minimum: 2, maximum: 1000 },
+        concentration_share: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+        expiry_lag_tolerance: duration,
+      },
+    },
     bundle: {
       type: 'object',
       additionalProperties: false,

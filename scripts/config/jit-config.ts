@@ -29,6 +29,18 @@ export interface JitConfigFile {
   policies?: unknown[];
   aws?: Record<string, unknown>;
   bundle?: { image?: string; env?: string[]; secrets?: string[] };
+  analytics?: AnalyticsConfig;
+}
+
+/** The `analytics` section: the thresholds behind the security and pattern figures. */
+export interface AnalyticsConfig {
+  time_zone?: string;
+  working_hours?: string;
+  working_days?: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
+  rubber_stamp_under?: string;
+  standing_access_after?: number;
+  concentration_share?: number;
+  expiry_lag_tolerance?: string;
 }
 
 /** One Kubiya tool that can be requested through the Enforcer. */

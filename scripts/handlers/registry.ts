@@ -1,3 +1,4 @@
+import { accessAnalyticsHandler } from './analytics-handler.js';
 import { cancelAccessRequest, revokeAccessHandler } from './end-handlers.js';
 import type { ToolHandler } from './handler.js';
 import { describeAccessRequest, listActiveAccessRequests, searchAccessRequests, viewUserRequestsHandler } from './query-handlers.js';
@@ -16,5 +17,6 @@ export const STATIC_HANDLERS: ReadonlyMap<string, ToolHandler> = new Map(
     viewUserRequestsHandler,
     searchAccessRequests,
     sweepExpiredAccess,
+    accessAnalyticsHandler,
   ].map((handler) => [handler.name, handler]),
 );

@@ -2,14 +2,18 @@
  * A local stand-in for Slack's Web API that speaks it on the wire, for tests and the clearly labelled local
  * demo: `POST /api/<method>` with a form-encoded or JSON body, the bot token from `Authorization: Bearer`
  * (or a `token` form field), errors as HTTP 200 `{"ok": false, "error": …}`, rate limits as HTTP 429 with
- * `Retry-After`, and Block Kit limits enforced with `invalid_blocks`. It is not Slack: no real workspace is
- * reached and nothing is delivered to anyone. It uses only Node's standard library, so compiled code can run it.
+ * `Retry-After`, Block Kit limits enforced with `invalid_blocks`, and the external file upload flow
+ * (`files.getUploadURLExternal`, a POST to the upload URL, `files.completeUploadExternal`). It is not Slack:
+ * no real workspace is reached and nothing is delivered to anyone. It uses only Node's standard library, so
+ * compiled code can run it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { WireFile } from './slack-files.js';
 import { fail, SlackWorkspace, type WireMessage, type WireReply, type WireUser } from './slack-wire-state.js';
 
 export type { WireMessage, WireUser } from './slack-wire-state.js';
+export type { WireFile } from './slack-files.js';
 
 /** One call the stand-in received: the method, its parameters (token removed) and how it answered. */
 export interface WireCall {
@@ -41,8 +45,10 @@ export interface SlackWireServer {
   readonly token: string;
   /** Every message posted, in order, with its update history. */
   readonly messages: WireMessage[];
-  /** Every call received, in order. */
+  /** Every call received, in order (POSTs to upload URLs as method `upload`). */
   readonly calls: WireCall[];
+  /** Every file reserved with files.getUploadURLExternal, with its bytes once uploaded. */
+  readonly files: WireFile[];
   addUser(user: WireUser): void;
   /** Adds a channel; `member: false` makes posts answer `not_in_channel`; `name` allows `#name` in posts. */
   addChannel(id: string, options?: { name?: string; member?: boolean }): void;
@@ -69,6 +75,12 @@ export async function startSlackWireServer(options: SlackWireServerOptions = {})
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // The URL files.getUploadURLExternal hands out: a ticket in the path, no token needed (as Slack's upload URLs).
+    const upload = /^\/upload\/v1\/([a-z0-9-]+)$/.exec(url.pathname);
+    if (upload) {
+      calls.push({ method: 'upload', params: { ticket: upload[1]!, authorization: req.headers.authorization ?? null }, at: Date.now(), status: 200, ok: true });
+      return workspace.files.receive(upload[1]!, req, res);
+    }
     const match = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
     if (!match) return send(res, { status: 404, body: { ok: false, error: 'unknown_method' } });
     const method = match[1]!;
@@ -77,12 +89,12 @@ export async function startSlackWireServer(options: SlackWireServerOptions = {})
     const { token: bodyToken, ...params } = parsed.params;
     const reply = parsed.invalidJson
       ? fail('invalid_json')
-      : decide(method, params, parsed.json ? undefined : bodyToken, req.headers.authorization);
+      : decide(method, params, parsed.json ? undefined : bodyToken, req.headers.authorization, parsed.json);
     calls.push({ method, params: readable(params), at, status: reply.status, ok: reply.body.ok === true, ...(typeof reply.body.error === 'string' ? { error: reply.body.error } : {}) });
     send(res, reply);
   }
 
-  function decide(method: string, params: Record<string, unknown>, bodyToken: unknown, authorization: string | undefined): WireReply {
+  function decide(method: string, params: Record<string, unknown>, bodyToken: unknown, authorization: string | undefined, json: boolean): WireReply {
     // Slack reads a JSON body's token only from the Authorization header.
     const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     const given = bearer ?? (typeof bodyToken === 'string' ? bodyToken : undefined);
@@ -93,7 +105,7 @@ export async function startSlackWireServer(options: SlackWireServerOptions = {})
       return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'Retry-After': String(fault.retryAfter) } };
     }
     if (fault) return fail(fault.error);
-    return workspace.handle(method, params, apiUrl);
+    return workspace.handle(method, params, apiUrl, json);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -107,6 +119,7 @@ export async function startSlackWireServer(options: SlackWireServerOptions = {})
     token,
     messages: workspace.messages,
     calls,
+    files: workspace.files.files,
     addUser: (user) => workspace.addUser(user),
     addChannel: (id, channelOptions) => workspace.addChannel(id, channelOptions),
     seedMessage: (channel, text, user) => workspace.seedMessage(channel, text, user),

@@ -4,6 +4,7 @@
  * `cant_update_message`, `users_not_found`, `invalid_blocks` with `response_metadata.messages`, …).
  */
 import { validateBlocks } from './slack-block-limits.js';
+import { SlackFiles } from './slack-files.js';
 
 /** A user of the stand-in workspace. */
 export interface WireUser {
@@ -32,6 +33,8 @@ export interface WireMessage {
   mentions: string[];
   /** Earlier versions, oldest first. */
   history: WireMessageVersion[];
+  /** Ids of files shared with the message (`files.completeUploadExternal`). */
+  files?: string[];
 }
 
 /** A Web API answer before it is written to the wire. */
@@ -56,6 +59,15 @@ export class SlackWorkspace {
   private readonly users = new Map<string, WireUser>();
   private readonly dms = new Map<string, string>();
   private seq = 0;
+  /** Uploaded files and the external upload flow. */
+  readonly files = new SlackFiles(
+    { isKnown: (id) => this.channels.has(id), isMember: (id) => this.channels.get(id)?.member === true },
+    (message) => {
+      const stored = { ...message, ts: this.nextTs() };
+      this.messages.push(stored);
+      return stored;
+    },
+  );
 
   /** Adds a channel the bot can post in (or, with `member: false`, one it was not invited to). */
   addChannel(id: string, options: { name?: string; member?: boolean } = {}): void {
@@ -74,8 +86,9 @@ export class SlackWorkspace {
     return message;
   }
 
-  /** Runs one Web API method. Unknown methods answer `unknown_method`. */
-  handle(method: string, params: Params, apiUrl: string): WireReply {
+  /** Runs one Web API method. Unknown methods answer `unknown_method`. `json`: the arguments came as a JSON body. */
+  handle(method: string, params: Params, apiUrl: string, json = false): WireReply {
+    if (this.files.handles(method)) return this.files.handle(method, params, apiUrl.replace(/api\/$/, ''), json);
     switch (method) {
       case 'auth.test':
         return ok({ url: apiUrl.replace(/api\/$/, ''), team: 'Stand-in', user: BOT.name, team_id: BOT.teamId, user_id: BOT.userId, bot_id: BOT.botId });

@@ -177,10 +177,14 @@ export class OktaDeployment {
     return result;
   }
 
-  /** What a refused request must leave unchanged: stored requests, audit events, Slack posts and grants. */
+  /**
+   * What a refused request must leave unchanged: stored requests, audit events, Slack posts and grants. The one
+   * event a refusal may add is its own record (`request_refused`, for analytics), which describes no request.
+   */
   async footprint(): Promise<{ requests: number; events: number; messages: number; grants: number }> {
     const { requests, events } = await this.stored();
-    return { requests, events: events.length, messages: this.h.slack.messages.length, grants: Object.keys(this.h.grants()).length };
+    const kept = events.filter((event) => event.type !== 'request_refused');
+    return { requests, events: kept.length, messages: this.h.slack.messages.length, grants: Object.keys(this.h.grants()).length };
   }
 
   /** Runs `kubiya-jit <args>` as `as` without `--output json`: what a person reads. */

@@ -93,6 +93,39 @@ export function requestStoreContract(open: () => Promise<RequestStore>, dispose:
     expect(await store().cacheGet('k', 100)).toBeUndefined();
   });
 
+  it('finds the requests whose life reaches into a window (analytics)', async () => {
+    const from = 1_800_000_000_000;
+    const to = from + 86_400_000;
+    const at = (offset: number) => ({ createdAt: from + offset, updatedAt: from + offset });
+    // Ended before the window: out. Ended inside it (or exactly at its start): in. Created at or after its end: out.
+    await store().create(requestFixture({ id: 'req_ended_before', status: 'access_expired', ...at(-5000), updatedAt: from - 1 }), []);
+    await store().create(requestFixture({ id: 'req_ended_at_start', status: 'revoked', ...at(-5000), updatedAt: from }), []);
+    await store().create(requestFixture({ id: 'req_ended_inside', status: 'access_denied', ...at(-10), updatedAt: from + 10 }), []);
+    await store().create(requestFixture({ id: 'req_open_old', status: 'access_granted', ...at(-90_000_000) }), []);
+    await store().create(requestFixture({ id: 'req_pending_old', status: 'approval_pending', ...at(-1000) }), []);
+    await store().create(requestFixture({ id: 'req_inside', status: 'cancelled', ...at(500) }), []);
+    await store().create(requestFixture({ id: 'req_last_ms', status: 'approval_pending', ...at(86_400_000 - 1) }), []);
+    await store().create(requestFixture({ id: 'req_at_end', status: 'approval_pending', ...at(86_400_000) }), []);
+    await store().create(requestFixture({ id: 'req_after', status: 'access_granted', ...at(90_000_000) }), []);
+    const ids = ['req_ended_before', 'req_ended_at_start', 'req_ended_inside', 'req_open_old', 'req_pending_old', 'req_inside', 'req_last_ms', 'req_at_end', 'req_after'];
+    const found = (await store().requestsOverlapping(from, to)).map((r) => r.id).sort((a, b) => ids.indexOf(a) - ids.indexOf(b));
+    expect(found).toEqual(['req_ended_at_start', 'req_ended_inside', 'req_open_old', 'req_pending_old', 'req_inside', 'req_last_ms']);
+    expect(await store().requestsOverlapping(to + 100_000_000, to + 200_000_000)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: 'req_open_old' }), expect.objectContaining({ id: 'req_after' })]),
+    );
+  });
+
+  it('reads audit events in a window, of given types, in chain order (analytics)', async () => {
+    const at = (type: string, time: number) => ({ requestId: null, type, actor: 'test', at: time, data: { time } });
+    // Written out of time order: the chain order (seq) is what comes back.
+    await store().appendAudit([at('decision_refused', 20), at('request_refused', 10), at('decision_refused', 9), at('request_approved', 30), at('decision_refused', 15)]);
+    const all = await store().auditEventsBetween(10, 30);
+    expect(all.map((e) => [e.type, e.at])).toEqual([['decision_refused', 20], ['request_refused', 10], ['decision_refused', 15]]);
+    expect((await store().auditEventsBetween(10, 31, ['decision_refused', 'request_approved'])).map((e) => e.at)).toEqual([20, 30, 15]);
+    expect(await store().auditEventsBetween(0, 100, [])).toEqual([]);
+    expect((await store().auditEventsBetween(0, 100, ['request_refused']))[0]).toMatchObject({ seq: 2, type: 'request_refused', data: { time: 10 } });
+  });
+
   it('chains the audit events of every write, and the chain verifies', async () => {
     const request = requestFixture();
     await store().create(request, [event('request_created')]);

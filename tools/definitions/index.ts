@@ -3,6 +3,7 @@
  * of this folder, so a definition that is written but not listed here (or listed twice) fails the build.
  * Tools generated from the config's catalog come from {@link ./generated.ts}; `approvers` is CLI-only.
  */
+import { accessAnalyticsTool } from './access-analytics.js';
 import { approveToolAccessRequestTool } from './approve-tool-access-request.js';
 import { cancelAccessRequestTool } from './cancel-access-request.js';
 import type { ToolDefinition } from './definition.js';
@@ -25,6 +26,7 @@ export const STATIC_TOOLS: readonly ToolDefinition[] = [
   viewUserRequestsTool,
   searchAccessRequestsTool,
   sweepExpiredAccessTool,
+  accessAnalyticsTool,
 ];
 
 /** The static tool of this name, if any. */

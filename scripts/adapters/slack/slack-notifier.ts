@@ -150,7 +150,8 @@ export async function createSlackNotifier(env: NodeJS.ProcessEnv, log: Logger): 
   return new SlackNotifier({ client, channel, agentUuid: env.KUBIYA_AGENT_UUID?.trim(), log });
 }
 
-function parseApiUrl(value: string | undefined): string | undefined {
+/** Reads `SLACK_API_URL`: unset, or an http(s) Web API base; normalised to end in `/`. */
+export function parseApiUrl(value: string | undefined): string | undefined {
   const text = value?.trim();
   if (!text) return undefined;
   let url: URL;

@@ -84,4 +84,13 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       CREATE INDEX follow_ups_by_due ON follow_ups (due_at);
     `,
   },
+  {
+    version: 5,
+    name: 'indexes for analytics windows',
+    sql: `
+      CREATE INDEX IF NOT EXISTS requests_by_updated ON requests (updated_at);
+      CREATE INDEX IF NOT EXISTS audit_by_at ON audit_events (at);
+      CREATE INDEX IF NOT EXISTS audit_by_type_at ON audit_events (type, at);
+    `,
+  },
 ];

@@ -112,16 +112,31 @@ export class SqliteRequestStore implements RequestStore {
         ? this.db.prepare('SELECT * FROM audit_events WHERE request_id = ? ORDER BY seq').all(options.requestId)
         : this.db.prepare('SELECT * FROM audit_events ORDER BY seq').all()
     ) as AuditRow[];
-    return rows.map((row) => ({
-      seq: row.seq,
-      requestId: row.request_id,
-      type: row.type,
-      actor: row.actor,
-      at: row.at,
-      data: parseData(row.data),
-      prevHash: row.prev_hash,
-      hash: row.hash,
-    }));
+    return rows.map(auditEvent);
+  }
+
+  async requestsOverlapping(from: number, to: number): Promise<AccessRequest[]> {
+    // Two indexed halves: rows touched since `from`, and open rows untouched since (an active grant from last month).
+    const rows = this.db
+      .prepare(
+        `SELECT body FROM requests WHERE updated_at >= @from AND created_at < @to
+         UNION ALL
+         SELECT body FROM requests WHERE updated_at < @from AND created_at < @to AND status IN (${OPEN_STATUSES})`,
+      )
+      .all({ from, to }) as Row[];
+    return rows.map(parse);
+  }
+
+  async auditEventsBetween(from: number, to: number, types?: readonly string[]): Promise<AuditEvent[]> {
+    const params: Record<string, unknown> = { from, to };
+    let typeClause = '';
+    if (types) {
+      if (types.length === 0) return [];
+      typeClause = ` AND type IN (${types.map((_, i) => `@type${i}`).join(', ')})`;
+      types.forEach((type, i) => (params[`type${i}`] = type));
+    }
+    const rows = this.db.prepare(`SELECT * FROM audit_events WHERE at >= @from AND at < @to${typeClause} ORDER BY seq`).all(params) as AuditRow[];
+    return rows.map(auditEvent);
   }
 
   async cacheGet(key: string, now: number): Promise<string | undefined> {
@@ -219,6 +234,22 @@ const nextDueSql = `
     UNION ALL SELECT MIN(COALESCE(next_attempt_at, updated_at + @grantingLeaseMs)) FROM requests WHERE status = 'granting'
     UNION ALL SELECT MIN(expires_at) FROM requests WHERE status = 'granting' AND next_attempt_at IS NULL
   )`;
+
+// The states a request can still leave; everything else is final and never updated again.
+const OPEN_STATUSES = "'approval_pending', 'granting', 'access_granted', 'ending'";
+
+function auditEvent(row: AuditRow): AuditEvent {
+  return {
+    seq: row.seq,
+    requestId: row.request_id,
+    type: row.type,
+    actor: row.actor,
+    at: row.at,
+    data: parseData(row.data),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
 
 function thresholdParams(t: DueThresholds): Record<string, number> {
   return { warnBeforeMs: t.warnBeforeMs, approvalTimeoutMs: t.approvalTimeoutMs, grantingLeaseMs: t.grantingLeaseMs };

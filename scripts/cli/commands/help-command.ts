@@ -17,6 +17,8 @@ export function helpCommand(): CommandResult {
     '  approvers --tool_name … [--tool_params JSON] [--justification …]   who would approve, and why',
     '  reconcile [--fix]               what providers still hold for requests that are over; --fix removes it',
     '  audit verify | audit export [--out FILE]',
+    '  analytics [--since 30d] [--until DATE] [--tool|--provider|--group NAME] [--html FILE] [--post-slack]',
+    '                                  usage, patterns and security figures; HTML report; weekly Slack digest',
     '  enforcer policy                 the Enforcer tool-category policy, from the config',
     '  aws runner-policy [--out FILE]  the runner\'s least-privilege IAM policy, from the config',
     '  bundle [--check] [--out FILE]',

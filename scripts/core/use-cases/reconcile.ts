@@ -54,6 +54,7 @@ export async function reconcileGrants(deps: JitDeps, options: { providers: reado
     }
     report.leftovers.push(options.fix ? await removeLeftover(deps, request) : { grantId: request.id, status: request.status, removed: false });
   }
+  await recordReport(deps, options, report);
   return report;
 }
 
@@ -74,5 +75,37 @@ async function removeLeftover(deps: JitDeps, request: AccessRequest): Promise<Re
   } catch (err) {
     if (!isJitError(err)) deps.log.error('removing a leftover failed', { grantId: request.id, error: String(err) });
     return { grantId: request.id, status: request.status, removed: false, error: publicReason(err) };
+  }
+}
+
+/**
+ * Writes what the run found as one `reconcile_reported` event, so a run that removed nothing (or found only
+ * grants no request knows) is on the record too; analytics reports it. A failure to write is logged: the
+ * report itself still reaches the operator.
+ */
+async function recordReport(deps: JitDeps, options: { providers: readonly string[]; fix: boolean }, report: ReconcileReport): Promise<void> {
+  const ids = (list: string[]) => list.slice(0, 50);
+  try {
+    await deps.store.appendAudit([
+      {
+        requestId: null,
+        type: 'reconcile_reported',
+        actor: 'kubiya-jit',
+        at: deps.clock.now(),
+        data: {
+          providers: [...options.providers],
+          fix: options.fix,
+          active: report.active.length,
+          leftovers: report.leftovers.length,
+          removed: report.leftovers.filter((l) => l.removed).length,
+          unknown: report.unknown.length,
+          findings: report.findings.length,
+          leftover_ids: ids(report.leftovers.map((l) => l.grantId)),
+          unknown_ids: ids(report.unknown),
+        },
+      },
+    ]);
+  } catch (err) {
+    deps.log.error('recording the reconcile report failed', { error: String(err) });
   }
 }

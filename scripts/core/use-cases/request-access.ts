@@ -6,6 +6,7 @@ import { eligibleApprovers } from './approvers.js';
 import { checkDenial } from './enforcer-denial.js';
 import type { JitDeps } from './deps.js';
 import { grantContext } from './grant-context.js';
+import { auditRefusals, refusedRequest } from './refused-request.js';
 import { checkJustification, checkParams, checkRequester, findEntry, parseParams, resolveTtl } from './request-validation.js';
 import { transition } from './transition.js';
 
@@ -34,9 +35,13 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
   const runner = normaliseEmail(input.runnerEmail, 'KUBIYA_USER_EMAIL (the person running the tool)');
   const requester = input.userEmail?.trim() ? normaliseEmail(input.userEmail, 'user_email') : runner;
   if (requester !== runner && !deps.policy.allowOnBehalf) {
-    throw new PermissionError(
-      'request.on_behalf_not_allowed',
-      `You are ${runner} but asked for access for ${requester}. Requesting for someone else is not allowed here: ${requester} must ask themselves.`,
+    throw await refusedRequest(
+      deps,
+      new PermissionError(
+        'request.on_behalf_not_allowed',
+        `You are ${runner} but asked for access for ${requester}. Requesting for someone else is not allowed here: ${requester} must ask themselves.`,
+      ),
+      { runner, requester, toolName: input.toolName },
     );
   }
   const entry = findEntry(deps, input.toolName);
@@ -51,9 +56,11 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
   }
   checkParams(params, entry);
 
-  await checkRequester(deps, requester, entry);
-  // Asking for someone else is no way around the requester rules: whoever asks must be allowed to ask too.
-  if (runner !== requester) await checkRequester(deps, runner, entry, ' (who asked on their behalf)');
+  await auditRefusals(deps, { runner, requester, toolName: entry.name }, async () => {
+    await checkRequester(deps, requester, entry);
+    // Asking for someone else is no way around the requester rules: whoever asks must be allowed to ask too.
+    if (runner !== requester) await checkRequester(deps, runner, entry, ' (who asked on their behalf)');
+  });
   await deps.notifier.ready?.();
   const routing = await routeApprovers({ entry, params, justification }, await deps.knowledge(), deps.policy);
   const approvers = await eligibleApprovers(deps, routing.groups, [requester, runner]);

@@ -27,6 +27,9 @@ describe.concurrent('who may request, as Okta says, through the real CLI', () =>
       const result = await d.expectRefusedCleanly(() => d.request({}, OUTSIDER), 'request.requester_not_allowed');
       expect(result.json.message).toContain(OUTSIDER);
       expect(result.json.message).toContain('engineering');
+      // The refusal itself is on the record (for analytics), describing no request.
+      const refusals = (await d.stored()).events.filter((e) => e.type === 'request_refused');
+      expect(refusals).toEqual([expect.objectContaining({ requestId: null, actor: OUTSIDER, data: { reason: 'requester_not_allowed', requester: OUTSIDER, tool: 'create_ec2', provider: 'enforcer' } })]);
     }));
 
   it('refuses a SUSPENDED member of the requester group, and someone Okta does not know', () =>

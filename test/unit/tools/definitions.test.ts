@@ -32,6 +32,7 @@ describe('the static tool registry', () => {
 
   it('holds the tools of the issue, and approvers is not a tool', () => {
     expect(STATIC_TOOLS.map((tool) => tool.name).sort()).toEqual([
+      'access_analytics',
       'approve_tool_access_request',
       'cancel_access_request',
       'describe_access_request',
