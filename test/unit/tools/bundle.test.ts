@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { decodeConfigPackage } from '../../../scripts/config/config-package.js';
 import { ConfigError } from '../../../scripts/core/errors.js';
 import { DATA_VOLUME, buildBundle, defaultImage, serializeBundle } from '../../../tools/bundle.js';
 import { checkBundle, writeBundle } from '../../../tools/bundle-file.js';
@@ -30,7 +31,7 @@ describe('buildBundle', () => {
       expect(tool.env).toEqual(expect.arrayContaining(['KUBIYA_USER_EMAIL', 'APPROVERS_CHANNEL', 'SLACK_CHANNEL_ID', 'SLACK_THREAD_TS', 'KUBIYA_AGENT_UUID', 'JIT_DATABASE']));
       expect(tool.secrets).toEqual(expect.arrayContaining(['SLACK_API_TOKEN']));
       expect(tool.with_files).toEqual([{ destination: CONFIG_PATH, content: expect.any(String) }]);
-      expect(JSON.parse(tool.with_files[0]!.content!)).toEqual({ approvers: { groups: [{ name: 'platform' }] } });
+      expect(decodeConfigPackage(tool.with_files[0]!.content!, 'test').config).toEqual({ approvers: { groups: [{ name: 'platform' }] } });
       expect(tool.with_volumes).toEqual([{ name: DATA_VOLUME, path: DATA_PATH }]);
       expect(tool.mermaid).toMatch(/^(stateDiagram-v2|flowchart)/);
       expect(tool.content).toContain(`export JIT_CONFIG=${CONFIG_PATH}`);
@@ -107,11 +108,11 @@ describe('writeBundle and checkBundle', () => {
 });
 
 describe('extra files', () => {
-  it('places them beside the config in every tool and refuses two files at one destination', () => {
+  it('places them beside the config package in every tool and refuses two files at one destination', () => {
     const base = { staticTools: STATIC_TOOLS, generated: [], image: 'x:1', version: '1', config: {} };
-    const bundle = buildBundle({ ...base, files: [{ destination: '/etc/kubiya-jit/knowledge/ec2.md', content: '# EC2' }] });
+    const bundle = buildBundle({ ...base, files: [{ destination: '/etc/kubiya-jit/extra/ec2.md', content: '# EC2' }] });
     for (const tool of bundle.tools) {
-      expect(tool.with_files.map((file) => file.destination)).toEqual([CONFIG_PATH, '/etc/kubiya-jit/knowledge/ec2.md']);
+      expect(tool.with_files.map((file) => file.destination)).toEqual([CONFIG_PATH, '/etc/kubiya-jit/extra/ec2.md']);
     }
     expect(() => buildBundle({ ...base, files: [{ destination: CONFIG_PATH, content: '{}' }] })).toThrow(/two files/);
     expect(() => buildBundle({ ...base, files: [{ destination: 'relative.md', content: '' }] })).toThrow(ConfigError);
