@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeConfigPackage } from '../../../scripts/config/config-package.js';
+import { brotliCompressSync, constants } from 'node:zlib';
+import { decodeConfigPackage, PACKAGE_HEADER } from '../../../scripts/config/config-package.js';
+import { canonicalJson as canonicalJsonOf } from '../../../scripts/core/canonical-json.js';
 import { ConfigError } from '../../../scripts/core/errors.js';
 import { DATA_VOLUME, buildBundle, defaultImage, serializeBundle } from '../../../tools/bundle.js';
 import { checkBundle, writeBundle } from '../../../tools/bundle-file.js';
@@ -104,6 +106,23 @@ describe('writeBundle and checkBundle', () => {
     expect(checkBundle(path, full).diff).toContain('not valid JSON');
     writeFileSync(path, JSON.stringify(full));
     expect(checkBundle(path, full).diff).toContain('formatting');
+  });
+});
+
+describe('checkBundle and the packaged config', () => {
+  it('accepts a package encoded with other compressor bytes but the same content, and refuses a changed config', () => {
+    const path = join(dir, 'reencoded.json');
+    const bundle = sampleBundle('0.1.0', { requesters: { allowed_groups: ['eng'] } });
+    const original = bundle.tools[0]!.with_files[0]!.content!;
+    const json = canonicalJsonOf(decodeConfigPackage(original, 'test'));
+    // The same content compressed at another quality: different bytes, as another zlib version might give.
+    const other = `${PACKAGE_HEADER}\n${brotliCompressSync(Buffer.from(json), { params: { [constants.BROTLI_PARAM_QUALITY]: 2 } }).toString('base64')}\n`;
+    expect(other).not.toBe(original);
+    writeFileSync(path, serializeBundle(bundle).split(JSON.stringify(original).slice(1, -1)).join(JSON.stringify(other).slice(1, -1)));
+    expect(readFileSync(path, 'utf8')).not.toBe(serializeBundle(bundle));
+    expect(checkBundle(path, bundle)).toEqual({ ok: true });
+    const changed = sampleBundle('0.1.0', { requesters: { allowed_groups: ['eng', 'ops'] } });
+    expect(checkBundle(path, changed).diff).toContain('with_files differs in every tool');
   });
 });
 
