@@ -2,6 +2,7 @@
  * `npm run bench`: prints the figures the issues name. Speed is measured here, never asserted in tests.
  */
 import { benchApprovers } from './approvers-bench.js';
+import { benchBundleSize } from './bundle-size-bench.js';
 import { benchDescribe } from './describe-bench.js';
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -16,3 +17,9 @@ const approvers = await benchApprovers();
 console.log(`approver resolution, Okta group of ${approvers.members.toLocaleString('en')} members in pages of 200 (local stand-in):`);
 console.log(`  cold                     ${ms(approvers.coldMs)}`);
 console.log(`  cache warm               ${ms(approvers.warmMs)}`);
+
+const size = benchBundleSize();
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+console.log(`kubiya_bundle.json, ${size.tools} tools:`);
+console.log(`  whole file               ${kb(size.bundleBytes)}`);
+console.log(`  config package per tool  ${kb(size.packageBytes)} (the same config as plain files: ${kb(size.plainBytes)})`);
