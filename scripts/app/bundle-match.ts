@@ -4,12 +4,17 @@
  * environment has no tool to request it, and a renamed one leaves a tool that no longer resolves. Each bundle
  * tool exports the fingerprint of its bundle's shape; a config with another shape is refused with what differs.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { BundleShape } from '../../tools/bundle-shape.js';
 import type { LoadedConfig } from '../config/jit-config.js';
 import { loadConfig } from '../config/load-config.js';
+import { canonicalJson } from '../core/canonical-json.js';
 import { ConfigError } from '../core/errors.js';
 import { buildFullCatalog } from './build-catalog-all.js';
 import { packageVersion } from './package-version.js';
+import { databasePath } from './runtime-paths.js';
 
 /** The variable a bundle tool's content exports (tools/content.ts). */
 export const FINGERPRINT_ENV = 'JIT_BUNDLE_FINGERPRINT';
@@ -34,9 +39,21 @@ export async function configShape(config: LoadedConfig): Promise<BundleShape> {
 export async function assertConfigMatchesBundle(config: LoadedConfig, env: NodeJS.ProcessEnv): Promise<void> {
   const expected = env[FINGERPRINT_ENV]?.trim();
   if (!expected || config.origin !== 'env') return;
+  // The check builds the whole catalog; a config that passed it once passes it again, so a marker on the data
+  // volume (keyed by the package version, the fingerprint and the config) spares the next runs that cost.
+  const marker = join(dirname(databasePath(env)), '.bundle-match', createHash('sha256').update(`${packageVersion()}\n${expected}\n${canonicalJson(config.file)}`).digest('hex'));
+  if (existsSync(marker)) return;
   const { shapeFingerprint, describeShapeDifference } = await import('../../tools/bundle-shape.js');
   const current = await configShape(config);
-  if (shapeFingerprint(current) === expected) return;
+  if (shapeFingerprint(current) === expected) {
+    try {
+      mkdirSync(dirname(marker), { recursive: true });
+      writeFileSync(marker, `${expected}\n`);
+    } catch {
+      // Only a cache: a read-only or missing volume means the next run checks again.
+    }
+    return;
+  }
   let differences: string[] = [];
   try {
     // The bundle's own config, from the package the tool carries, names what differs.

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeConfigPackage } from '../../../scripts/config/config-package.js';
@@ -64,6 +64,8 @@ describe('a config from the environment (JIT_CONFIG_JSON) in a bundle tool', () 
     const posted = JSON.stringify(h.messagesIn().at(-1)?.blocks);
     expect(posted).toContain('db-owners');
     expect(posted).toContain('bob@example.com');
+    // The passed check is remembered on the data volume, keyed by the config: other configs are still checked.
+    expect(readdirSync(join(h.dir, '.bundle-match')).length).toBe(1);
   });
 
   it.each([
