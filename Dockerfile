@@ -9,9 +9,15 @@
 
 # The Node.js release the image runs; .ci/node-image reads it to run the tests on the same major in CI.
 ARG NODE_VERSION=24.21.0
+# better-sqlite3 12 (the last major that runs on Node 20) aborts the process ("Assertion failed: (env) !=
+# nullptr" in RemoveEnvironmentCleanupHook, from Statement::~Statement) when compiled against the headers of
+# Node 24.19.0 or later, whose inline node::ObjectWrap registers cleanup hooks (nodejs/node#65446). Compiled
+# against 24.18.1's headers it runs cleanly on every 24.x (one ABI, 137), so the dependencies are built on
+# that release; CI's run on the image's Node builds the same way and would catch the abort.
+ARG ADDON_NODE_VERSION=24.18.1
 
 # Production dependencies, with better-sqlite3 compiled from source (its prebuilt download is not relied on).
-FROM node:${NODE_VERSION}-bookworm-slim AS deps
+FROM node:${ADDON_NODE_VERSION}-bookworm-slim AS deps
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*

@@ -33,19 +33,27 @@ for (const instruction of instructions) {
   stages.at(-1)?.push(instruction);
 }
 const final = stages.at(-1)!;
-const nodeVersion = /^NODE_VERSION=(\d+)\.(\d+)\.(\d+)$/.exec(instructions.find((i) => i.keyword === 'ARG')!.args);
+const globalArgs = new Map(instructions.slice(0, instructions.findIndex((i) => i.keyword === 'FROM')).map((i) => i.args.split('=') as [string, string]));
+const nodeVersion = /^(\d+)\.(\d+)\.(\d+)$/.exec(globalArgs.get('NODE_VERSION') ?? '');
+const addonVersion = /^(\d+)\.(\d+)\.(\d+)$/.exec(globalArgs.get('ADDON_NODE_VERSION') ?? '');
 
 describe('the Dockerfile', () => {
-  it('builds every stage on the Node LTS release it declares, the major CI also tests on', () => {
+  it('runs on the Node LTS release it declares, the major CI also tests on, with the native module built on the same major', () => {
     expect(instructions[0]).toMatchObject({ keyword: 'ARG' });
-    expect(nodeVersion, 'the first instruction declares ARG NODE_VERSION=x.y.z').not.toBeNull();
+    expect(nodeVersion, 'a global ARG NODE_VERSION=x.y.z').not.toBeNull();
+    expect(addonVersion, 'a global ARG ADDON_NODE_VERSION=x.y.z').not.toBeNull();
     expect(Number(nodeVersion![1])).toBe(24);
-    for (const stage of stages) expect(stage[0]!.args).toMatch(/^node:\$\{NODE_VERSION\}-bookworm-slim( AS \w+)?$/);
-    // CI's second run takes the same version from here.
+    // One major, one ABI: the module compiled on one release loads in the other.
+    expect(addonVersion![1]).toBe(nodeVersion![1]);
+    const deps = stages.find((stage) => /\bAS deps$/.test(stage[0]!.args))!;
+    expect(deps[0]!.args).toBe('node:${ADDON_NODE_VERSION}-bookworm-slim AS deps');
+    for (const stage of stages.filter((s) => s !== deps)) expect(stage[0]!.args).toMatch(/^node:\$\{NODE_VERSION\}-bookworm-slim( AS \w+)?$/);
+    // CI's second run takes both versions from here.
     const runner = read('.ci/node-image');
-    expect(runner).toContain("sed -n 's/^ARG NODE_VERSION=");
+    expect(runner).toContain('arg NODE_VERSION');
+    expect(runner).toContain('arg ADDON_NODE_VERSION');
     expect(runner).toContain('Dockerfile');
-    expect(read('.ci/run')).toMatch(/\.ci\/node-image/);
+    expect(read('.ci/run')).toMatch(/^\.ci\/node-image /m);
   });
 
   it('runs as an unprivileged user, with the data volume and TMPDIR the only places it writes', () => {
