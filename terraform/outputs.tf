@@ -28,7 +28,7 @@ output "next_steps" {
        If it does not match (your own AWS entries or image), run npm run bundle the same way in your fork, commit
        kubiya_bundle.json, and set source_url / source_ref to it. Until then the tools refuse with config.bundle_mismatch.
     2. Invite Kubiya's Slack app to ${var.approvers_slack_channel}: the Approve / Reject buttons reach the teammate only through it.
-    3. ${local.okta ? "Create the Kubiya secret OKTA_API_TOKEN (an Okta read-only API token)." : "People and groups come from jit_config.directory (no Okta)."}
+    3. ${local.okta ? "Okta: the teammate reads the Kubiya secret OKTA_API_TOKEN (a read-only API token); rotate it there." : "People and groups come from jit_config.directory (no Okta)."}
     4. Expiry: ${var.sweep_schedule == "" ? "no scheduled sweep; run `kubiya-jit worker` on the tools' volume" : "the teammate sweeps on \"${var.sweep_schedule}\"; for expiry to the second also run `kubiya-jit worker` on the tools' volume"} (docs/runbook.md).
     5. With jit_config.enforcer.type opa, install the Enforcer's Rego (docs/deployment.md, The Enforcer).
     A config change is one more terraform apply; a new or renamed AWS entry also needs a rebuilt bundle (step 1).

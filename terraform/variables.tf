@@ -81,7 +81,7 @@ variable "config_as_secret" {
 }
 
 variable "okta_org_url" {
-  description = "Okta org URL (https://example.okta.com) when jit_config.directory.type is okta; the teammate then also needs the Kubiya secret OKTA_API_TOKEN."
+  description = "Okta org URL (https://example.okta.com) when jit_config.directory.type is okta. The teammate then reads the Kubiya secret OKTA_API_TOKEN, which must exist before apply (the provider refuses an agent naming a missing secret)."
   type        = string
   default     = ""
 }
@@ -105,7 +105,7 @@ variable "extra_environment_variables" {
 }
 
 variable "extra_secrets" {
-  description = "More Kubiya secret names the teammate may read, e.g. an OPA token named by jit_config.enforcer.token_env."
+  description = "More Kubiya secret names the teammate may read, e.g. an OPA token named by jit_config.enforcer.token_env; each must exist before apply."
   type        = list(string)
   default     = []
 }
