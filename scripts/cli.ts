@@ -20,6 +20,8 @@ async function dispatch(ctx: AppContext, argv: ParsedArgv): Promise<CommandResul
       return (await import('./cli/commands/worker-command.js')).sweepCommand(ctx);
     case 'bundle':
       return (await import('./cli/commands/bundle-command.js')).bundleCommand(ctx, argv);
+    case 'config':
+      return (await import('./cli/commands/config-command.js')).configCommand(ctx, argv);
     case 'audit':
       return (await import('./cli/commands/audit-command.js')).auditCommand(ctx, argv);
     case 'enforcer':

@@ -1,41 +1,23 @@
 /**
  * Builds Kubiya's bundle (`kubiya_bundle.json`, KUBIYA.md §2) from the tool definitions and the resolved
  * config. Every tool runs the same image and the same CLI; what varies is its name, description, args and
- * diagram. The config is baked in as a file because a bundle source never receives `dynamic_config`.
+ * diagram. A bundle source never receives `dynamic_config`, so each tool carries the config as one compressed
+ * package (scripts/config/config-package.ts), used when the teammate's environment has no `JIT_CONFIG_JSON`.
  */
+import { encodeConfigPackage } from '../scripts/config/config-package.js';
+import type { JitConfigFile } from '../scripts/config/jit-config.js';
 import type { CatalogEntry } from '../scripts/core/catalog.js';
 import { ConfigError } from '../scripts/core/errors.js';
+import { bundleShape, shapeFingerprint, TOOL_ENV, TOOL_SECRETS } from './bundle-shape.js';
 import { CONFIG_PATH, DATA_PATH, renderContent } from './content.js';
 import type { ToolDefinition } from './definitions/definition.js';
 import { generatedTools } from './definitions/generated.js';
 import { BundleSchema, type Bundle, type FileSpecInput, type ToolInput } from './model.js';
 
+export { defaultImage, TOOL_ENV, TOOL_SECRETS } from './bundle-shape.js';
+
 /** The named volume that keeps the SQLite database between tool runs. */
 export const DATA_VOLUME = 'kubiya-jit-data';
-
-/**
- * Variables every tool receives from the teammate's environment: what Kubiya's runner injects (the person,
- * the agent, the Slack thread) and the deployment's settings the CLI reads.
- */
-export const TOOL_ENV: readonly string[] = [
-  'KUBIYA_USER_EMAIL',
-  'KUBIYA_USER_ORG',
-  'KUBIYA_AGENT_NAME',
-  'KUBIYA_AGENT_UUID',
-  'KUBIYA_SOURCE_URL',
-  'KUBIYA_SOURCE_UUID',
-  'SLACK_CHANNEL_ID',
-  'SLACK_THREAD_TS',
-  'APPROVERS_CHANNEL',
-  'OKTA_ORG_URL',
-  'ENFORCER_URL',
-  'JIT_DATABASE',
-  'AWS_REGION',
-  'AWS_PROFILE',
-];
-
-/** Secrets every tool receives from the teammate's secrets; never written into the bundle or the config. */
-export const TOOL_SECRETS: readonly string[] = ['SLACK_API_TOKEN', 'OKTA_API_TOKEN'];
 
 /** What {@link buildBundle} needs. */
 export interface BundleInput {
@@ -45,14 +27,13 @@ export interface BundleInput {
   generated: readonly CatalogEntry[];
   /** The container image every tool runs, e.g. {@link defaultImage}(version). */
   image: string;
-  /** The resolved JIT config, written as JSON to {@link CONFIG_PATH} in every tool's container. */
+  /** The resolved, self-contained JIT config, packaged at {@link CONFIG_PATH} in every tool's container. */
   config: unknown;
+  /** Knowledge documents by file name, packaged with the config. */
+  knowledge?: Record<string, string>;
   /** The package version, recorded as the bundle's version. */
   version: string;
-  /**
-   * More files for every tool's container beside the config (companion configs, knowledge documents), at
-   * absolute destinations; like the config, they are baked in because a bundle source gets no dynamic_config.
-   */
+  /** More files for every tool's container beside the config package, at absolute destinations. */
   files?: readonly FileSpecInput[];
   /** Overrides {@link TOOL_ENV}. */
   env?: readonly string[];
@@ -60,31 +41,26 @@ export interface BundleInput {
   secrets?: readonly string[];
 }
 
-/** The image the Dockerfile builds, tagged with the package version. */
-export function defaultImage(version: string): string {
-  return `ghcr.io/kubiya-jit/kubiya-jit:${version}`;
-}
-
 /**
  * Builds and validates the bundle: static tools first, then the generated ones in catalog order.
  * Throws a {@link ConfigError} naming the tool and field when the result is not a valid Kubiya bundle.
  */
 export function buildBundle(input: BundleInput): Bundle {
-  const configJson = serializeConfig(input.config);
-  const definitions = [
-    ...input.staticTools,
-    ...generatedTools(input.generated, { reservedNames: input.staticTools.map((tool) => tool.name) }),
-  ];
-  const tools: ToolInput[] = definitions.map((definition) => ({
+  const configPackage = packageConfig(input.config, input.knowledge);
+  const generated = generatedTools(input.generated, { reservedNames: input.staticTools.map((tool) => tool.name) });
+  const env = [...(input.env ?? TOOL_ENV)];
+  const secrets = [...(input.secrets ?? TOOL_SECRETS)];
+  const fingerprint = shapeFingerprint(bundleShape({ image: input.image, env, secrets, generated }));
+  const tools: ToolInput[] = [...input.staticTools, ...generated].map((definition) => ({
     name: definition.name,
     description: definition.description,
     type: 'docker',
     image: input.image,
-    content: renderContent(definition.name, definition.args.map((arg) => arg.name)),
+    content: renderContent(definition.name, definition.args.map((arg) => arg.name), { fingerprint }),
     args: definition.args,
-    env: [...(input.env ?? TOOL_ENV)],
-    secrets: [...(input.secrets ?? TOOL_SECRETS)],
-    with_files: [{ destination: CONFIG_PATH, content: configJson }, ...(input.files ?? []).map((file) => ({ ...file }))],
+    env,
+    secrets,
+    with_files: [{ destination: CONFIG_PATH, content: configPackage }, ...(input.files ?? []).map((file) => ({ ...file }))],
     with_volumes: [{ name: DATA_VOLUME, path: DATA_PATH }],
     long_running: false,
     mermaid: definition.mermaid,
@@ -106,9 +82,9 @@ export function serializeBundle(bundle: Bundle): string {
   return `${JSON.stringify(BundleSchema.parse(bundle), null, 2)}\n`;
 }
 
-function serializeConfig(config: unknown): string {
-  if (config === undefined || config === null || typeof config !== 'object') {
+function packageConfig(config: unknown, knowledge: Record<string, string> | undefined): string {
+  if (config === undefined || config === null || typeof config !== 'object' || Array.isArray(config)) {
     throw new ConfigError('The bundle needs the resolved JIT config as an object, to place it in every tool at ' + CONFIG_PATH + '.');
   }
-  return `${JSON.stringify(config, null, 2)}\n`;
+  return encodeConfigPackage({ config: config as JitConfigFile, ...(knowledge ? { knowledge } : {}) });
 }

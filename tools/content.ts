@@ -22,8 +22,11 @@ import { ARG_NAME, TOOL_NAME } from './model.js';
 /** Closes the args heredoc. Fixed, since content is static; safety never depends on it staying secret. */
 export const ARGS_DELIMITER = 'KUBIYA_JIT_ARGS_7f3a';
 
-/** Where the bundle places the resolved JIT config in every tool's container. */
-export const CONFIG_PATH = '/etc/kubiya-jit/jit.json';
+/** Where the bundle places the packaged config (scripts/config/config-package.ts) in every tool's container. */
+export const CONFIG_PATH = '/etc/kubiya-jit/jit-config.pkg';
+
+/** The variable that tells the CLI which bundle shape (tools, args, variables, image) its tool belongs to. */
+export const FINGERPRINT_VARIABLE = 'JIT_BUNDLE_FINGERPRINT';
 
 /** Where the bundle mounts the named volume that keeps the database between runs. */
 export const DATA_PATH = '/var/lib/kubiya-jit';
@@ -39,7 +42,7 @@ export const ARGS_DOCUMENT_FLAG = '--args-document';
  * args document on stdin. `command` is the tool's name; the CLI must accept every bundle tool name as a
  * command. Throws a {@link ConfigError} when a name could carry shell syntax or template syntax.
  */
-export function renderContent(command: string, argNames: readonly string[]): string {
+export function renderContent(command: string, argNames: readonly string[], options: { fingerprint?: string } = {}): string {
   if (!TOOL_NAME.test(command)) {
     throw new ConfigError(`Tool name "${command}" may only hold letters, digits, _ and -, starting with a letter (64 at most). Rename it in the config.`);
   }
@@ -52,6 +55,7 @@ export function renderContent(command: string, argNames: readonly string[]): str
     `# ${command}: arg values reach kubiya-jit only as stdin data (quoted heredoc); the shell never parses them.`,
     'set -eu',
     `export JIT_CONFIG=${CONFIG_PATH}`,
+    ...(options.fingerprint ? [`export ${FINGERPRINT_VARIABLE}=${safeFingerprint(options.fingerprint)}`] : []),
     `export JIT_DATABASE="\${JIT_DATABASE:-${DEFAULT_DATABASE}}"`,
     `command -v kubiya-jit >/dev/null 2>&1 || { echo "kubiya-jit is not on PATH in this image" >&2; exit 127; }`,
   ];
@@ -64,4 +68,10 @@ export function renderContent(command: string, argNames: readonly string[]): str
   for (const name of argNames) lines.push(`${ARG_MARKER}${name}`, `{{ .${name} }}`);
   lines.push(ARGS_DELIMITER);
   return `${lines.join('\n')}\n`;
+}
+
+function safeFingerprint(value: string): string {
+  // Written into a shell script unquoted: only a digest's characters may appear.
+  if (!/^[a-z0-9]+:[0-9a-f]{8,64}$/.test(value)) throw new ConfigError(`"${value.slice(0, 80)}" is not a bundle fingerprint.`);
+  return value;
 }

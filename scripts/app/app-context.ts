@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import type { Catalog } from '../core/catalog.js';
 import type { Clock } from '../core/clock.js';
 import type { AccessProvider, Directory, KnowledgeIndex, Logger, Notifier, ProviderRegistry, RequestStore } from '../core/ports.js';
@@ -12,6 +11,7 @@ import { SqliteRequestStore } from '../adapters/store/sqlite-request-store.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { buildPolicy } from '../config/build-policy.js';
 import type { LoadedConfig } from '../config/jit-config.js';
+import { knowledgeSource } from '../config/knowledge-source.js';
 import { loadConfig } from '../config/load-config.js';
 import { parseDuration } from '../core/duration.js';
 import { buildFullCatalog } from './build-catalog-all.js';
@@ -49,7 +49,12 @@ export class AppContext {
 
   /** Loads the config named by the environment and prepares a context. */
   static async create(env: NodeJS.ProcessEnv, overrides: ContextOverrides = {}): Promise<AppContext> {
-    return new AppContext(await loadConfig(env), env, overrides);
+    const config = await loadConfig(env);
+    if (config.origin === 'env' && env.JIT_BUNDLE_FINGERPRINT) {
+      // Only a bundle tool run with a config from its environment pays for this check.
+      await (await import('./bundle-match.js')).assertConfigMatchesBundle(config, env);
+    }
+    return new AppContext(config, env, overrides);
   }
 
   /** The request store, opened on first use. */
@@ -121,10 +126,10 @@ export class AppContext {
   }
 
   private async loadKnowledge(): Promise<KnowledgeIndex | undefined> {
-    const section = this.config.file.approvals?.knowledge;
-    if (!section) return undefined;
-    const { loadKnowledgeIndex } = await import('../adapters/knowledge/load-knowledge.js');
-    return loadKnowledgeIndex(resolve(this.config.dir, section.dir ?? 'knowledge'));
+    const source = await knowledgeSource(this.config, this.env);
+    if (!source) return undefined;
+    const { loadKnowledgeIndex, indexKnowledgeTexts } = await import('../adapters/knowledge/load-knowledge.js');
+    return source.kind === 'dir' ? loadKnowledgeIndex(source.dir) : indexKnowledgeTexts(source.documents, source.label);
   }
 
   private providerRegistry(_catalog: Catalog, aws: unknown): ProviderRegistry {

@@ -16,6 +16,7 @@ export async function buildFullCatalog(config: LoadedConfig): Promise<{ catalog:
     aws: config.file.aws,
     defaults: { maxTtlSeconds: ttlDefaults(config).maxTtlSeconds, approverGroups: undefined },
     configPath: config.path,
+    ...(config.origin === 'env' ? { where: config.path } : {}),
   });
   const seen = new Set<string>();
   for (const entry of [...tools, ...entries]) {

@@ -62,7 +62,7 @@ export function createProviderDirectory(section: DirectorySection, ctx: Provider
     switch (section.type) {
       case 'github': {
         const { createGitHubDirectory } = await import('../adapters/github/github-directory.js');
-        const config = { ...section, ...(section.email_mapping ? { email_mapping: resolve(ctx.configDir, section.email_mapping) } : {}) };
+        const config = { ...section, ...(typeof section.email_mapping === 'string' ? { email_mapping: resolve(ctx.configDir, section.email_mapping) } : {}) };
         return createGitHubDirectory(ctx.env, config, options());
       }
       case 'google': {

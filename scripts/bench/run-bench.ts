@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: prints the figures the issues name. Speed is measured here, never asserted in tests.
- * `npm run bench -- --only analytics` (or `describe`, `approvers`) runs one of them.
+ * `npm run bench -- --only analytics` (or `describe`, `approvers`, `bundle`) runs one of them.
  */
 import { benchAnalytics } from './analytics-bench.js';
 import { benchApprovers } from './approvers-bench.js';
+import { benchBundleSize } from './bundle-size-bench.js';
 import { benchDescribe } from './describe-bench.js';
 import { benchDirectories } from './directory-bench.js';
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-const BENCHES = ['describe', 'approvers', 'analytics'] as const;
+const BENCHES = ['describe', 'approvers', 'analytics', 'bundle'] as const;
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 if (only !== undefined && !(BENCHES as readonly string[]).includes(only)) {
@@ -44,4 +45,12 @@ if (wanted('analytics')) {
   console.log(`  figures                  ${ms(analytics.figuresMs)} (CPU ${ms(analytics.figuresCpuMs)}) (aim: under 2 s)`);
   console.log(`  with the audit-chain check ${ms(analytics.withChainMs)} (CPU ${ms(analytics.withChainCpuMs)})`);
   console.log(`  counted: ${u.approvals.toLocaleString('en')} approvals, ${u.grants.toLocaleString('en')} grants, ${analytics.report.findings.length} findings, chain ${analytics.report.security.auditChain.ok ? 'intact' : 'TAMPERED'}`);
+}
+
+if (wanted('bundle')) {
+  const size = benchBundleSize();
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  console.log(`kubiya_bundle.json, ${size.tools} tools:`);
+  console.log(`  whole file               ${kb(size.bundleBytes)}`);
+  console.log(`  config package per tool  ${kb(size.packageBytes)} (the same config as plain files: ${kb(size.plainBytes)})`);
 }

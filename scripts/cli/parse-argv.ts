@@ -9,7 +9,7 @@ export interface ParsedArgv {
 }
 
 /** Options that never take a value. */
-const FLAGS = new Set(['args-document', 'check', 'fix', 'help', 'json', 'post-slack']);
+const FLAGS = new Set(['args-document', 'check', 'fix', 'help', 'json', 'post-slack', 'show']);
 
 /**
  * Parses `kubiya-jit <command> --name value --name=value --flag word`. A repeated option is an error: with

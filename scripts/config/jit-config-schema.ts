@@ -68,7 +68,8 @@ export const jitConfigSchema = {
         member_list_cache: duration,
         max_rate_limit_wait: duration,
         organization: { type: 'string', minLength: 1, maxLength: 39 },
-        email_mapping: { type: 'string', minLength: 1 },
+        // A file (relative to the config) or, as the bundle carries it, the list itself.
+        email_mapping: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'object' } }] },
         saml_emails: { type: 'boolean' },
         admin_email: { type: 'string', minLength: 3 },
       },

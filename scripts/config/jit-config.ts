@@ -15,8 +15,8 @@ export interface JitConfigFile {
     max_rate_limit_wait?: string;
     /** github: the organisation whose teams are the groups. */
     organization?: string;
-    /** github: the email mapping file, relative to the config file. */
-    email_mapping?: string;
+    /** github: the email mapping file, relative to the config file, or its entries inline. */
+    email_mapping?: string | Record<string, unknown>[];
     /** github: read emails from the organisation's SAML identities (default true). */
     saml_emails?: boolean;
     /** google: the Workspace admin the service account acts as. */
@@ -27,7 +27,7 @@ export interface JitConfigFile {
   defaults?: { max_ttl?: string; default_ttl?: string };
   tools?: ToolConfig[];
   policies?: unknown[];
-  aws?: Record<string, unknown>;
+  aws?: Record<string, unknown> & { access_configs?: Record<string, unknown>; s3_configs?: Record<string, unknown> };
   bundle?: { image?: string; env?: string[]; secrets?: string[] };
   analytics?: AnalyticsConfig;
 }
@@ -58,6 +58,11 @@ export interface ToolConfig {
 /** A loaded config: the validated file plus where it came from (relative paths resolve against `dir`). */
 export interface LoadedConfig {
   file: JitConfigFile;
+  /** The file's path, or the label of the variable it came from; errors name the config by it. */
   path: string;
   dir: string;
+  /** A YAML/JSON file, the package a bundle tool carries, or the `JIT_CONFIG_JSON` variable (absent: a file). */
+  origin?: 'file' | 'bundle' | 'env';
+  /** The knowledge documents carried with the config (the bundle's), by file name, read on first use. */
+  documents?: () => Promise<Record<string, string> | undefined>;
 }

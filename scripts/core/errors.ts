@@ -58,10 +58,13 @@ export class NotFoundError extends JitError {
   }
 }
 
-/** The package's configuration is wrong; the message names the file and the key. */
+/**
+ * The package's configuration is wrong; the message names the file and the key. The code is
+ * `config.invalid` unless a more precise one is given (`config.bundle_mismatch`).
+ */
 export class ConfigError extends JitError {
-  constructor(message: string, detail: Record<string, unknown> = {}) {
-    super('config.invalid', message, { detail });
+  constructor(message: string, detail: Record<string, unknown> = {}, code = 'config.invalid') {
+    super(code, message, { detail });
     this.name = 'ConfigError';
   }
 }

@@ -25,7 +25,7 @@ function pemKey(der: ArrayBuffer): string {
 
 /** Creates a CA valid for a day and a certificate for 127.0.0.1 / localhost signed by it. */
 export async function createTlsAuthority(): Promise<TlsAuthority> {
-  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  x509.cryptoProvider.set(webcrypto as unknown as ReturnType<typeof x509.cryptoProvider.get>);
   const now = Date.now();
   const notBefore = new Date(now - 60_000);
   const notAfter = new Date(now + 86_400_000);

@@ -26,8 +26,13 @@ export interface EmailIndex {
 const EMAIL = /^[^\s@<>"'`]+@[^\s@<>"'`]+\.[^\s@<>"'`]+$/;
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 
-/** Reads the mapping file: a list (or `people:` list) of `{email, login?, id?}`, JSON or YAML. */
-export async function readEmailMapping(path: string): Promise<EmailLink[]> {
+/**
+ * Reads the mapping: a file (a list, or a `people:` list, of `{email, login?, id?}`, JSON or YAML), or the
+ * list itself as the bundle carries it inline in the config.
+ */
+export async function readEmailMapping(source: string | readonly unknown[]): Promise<EmailLink[]> {
+  if (typeof source !== 'string') return parseEmailMapping(source, 'directory.email_mapping');
+  const path = source;
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -42,10 +47,15 @@ export async function readEmailMapping(path: string): Promise<EmailLink[]> {
   }
   const list = Array.isArray(parsed) ? parsed : (parsed as { people?: unknown } | null)?.people;
   if (!Array.isArray(list)) throw new ConfigError(`${path} (directory.email_mapping) must be a list of {email, login, id} entries (or have one under "people").`);
+  return parseEmailMapping(list, `${path} (directory.email_mapping)`);
+}
+
+/** Checks each entry of the mapping; `origin` names where it came from in errors. */
+function parseEmailMapping(list: readonly unknown[], origin: string): EmailLink[] {
   const seen = new Set<string>();
   return list.map((raw, index) => {
     const entry = (raw ?? {}) as { email?: unknown; login?: unknown; id?: unknown };
-    const where = `${path} (directory.email_mapping), entry ${index + 1}`;
+    const where = `${origin}, entry ${index + 1}`;
     const email = typeof entry.email === 'string' ? entry.email.trim().toLowerCase() : '';
     if (!EMAIL.test(email)) throw new ConfigError(`${where}: email must be an email address.`);
     if (seen.has(email)) throw new ConfigError(`${where}: ${email} is listed twice; each email belongs to one GitHub account.`);

@@ -19,7 +19,7 @@ export interface GitHubSettings {
   apiUrl: string;
   credential: GitHubCredential;
   /** Absolute path of the email mapping file, if any. */
-  emailMapping?: string;
+  emailMapping?: string | Record<string, unknown>[];
   /** Whether to read emails from the organisation's SAML identities. */
   samlEmails: boolean;
 }
@@ -28,7 +28,7 @@ export interface GitHubSettings {
 export interface GitHubConfig {
   organization?: string;
   /** Already resolved against the config's folder. */
-  email_mapping?: string;
+  email_mapping?: string | Record<string, unknown>[];
   saml_emails?: boolean;
 }
 

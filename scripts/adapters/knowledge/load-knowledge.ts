@@ -46,3 +46,16 @@ export async function loadKnowledgeIndex(dir: string): Promise<SizedKnowledgeInd
   const { MiniSearchKnowledgeIndex } = await import('./minisearch-index.js');
   return new MiniSearchKnowledgeIndex(documents);
 }
+
+/**
+ * Builds the index over documents already in memory (file name → markdown), in file-name order, as the
+ * bundle and `JIT_KNOWLEDGE_JSON` carry them. Errors name `label` and the document.
+ */
+export async function indexKnowledgeTexts(texts: Record<string, string>, label: string): Promise<SizedKnowledgeIndex> {
+  const { parseKnowledgeDocument } = await import('./front-matter.js');
+  const documents = Object.keys(texts)
+    .sort()
+    .map((name) => parseKnowledgeDocument(`${label}: ${name}`, name, texts[name]!));
+  const { MiniSearchKnowledgeIndex } = await import('./minisearch-index.js');
+  return new MiniSearchKnowledgeIndex(documents);
+}

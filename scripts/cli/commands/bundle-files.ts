@@ -1,61 +1,66 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { ConfigPackage } from '../../config/config-package.js';
 import type { JitConfigFile, LoadedConfig } from '../../config/jit-config.js';
-
-/** A file placed beside the config in every tool's container, by its path relative to the config. */
-export interface BundledFile {
-  path: string;
-  content: string;
-}
+import { knowledgeSource } from '../../config/knowledge-source.js';
+import { ConfigError } from '../../core/errors.js';
 
 /**
- * The config as it travels in the bundle, and the files that go with it. Companion files and knowledge
- * documents are read from wherever the config names them and placed at fixed names beside it in the
- * container, and the copy of the config points at those names, so nothing depends on the author's folders.
+ * The config as the bundle carries it: self-contained, so nothing depends on the author's folders. The AWS
+ * companion files are read from wherever the config names them and written inline (`aws.access_configs`,
+ * `aws.s3_configs`); the knowledge documents are read from their source (see knowledge-source.ts) and
+ * travel beside the config. The loaded config itself is left as it was.
  */
-export function bundledConfig(config: LoadedConfig): { file: JitConfigFile; files: BundledFile[] } {
-  const file = structuredClone(config.file);
-  const files: BundledFile[] = [];
-  const aws = file.aws as Record<string, unknown> | undefined;
-  for (const [key, fixed] of [['access_configs_file', 'access_configs.json'], ['s3_configs_file', 's3_configs.json']] as const) {
-    const source = resolve(config.dir, typeof aws?.[key] === 'string' ? (aws[key] as string) : fixed);
-    if (aws) delete aws[key];
-    if (existsSync(source)) files.push({ path: fixed, content: readFileSync(source, 'utf8') });
+export async function bundledPackage(config: LoadedConfig, env: NodeJS.ProcessEnv): Promise<ConfigPackage> {
+  const file: JitConfigFile = structuredClone(config.file);
+  const aws: Record<string, unknown> = { ...(file.aws ?? {}) };
+  for (const [key, fixed] of [['access_configs', 'access_configs.json'], ['s3_configs', 's3_configs.json']] as const) {
+    const named = aws[`${key}_file`];
+    delete aws[`${key}_file`];
+    if (aws[key] !== undefined) continue;
+    const source = resolve(config.dir, typeof named === 'string' ? named : fixed);
+    if (existsSync(source)) aws[key] = readJson(source);
   }
+  if (file.aws !== undefined || Object.keys(aws).length > 0) file.aws = aws;
   const directory = file.directory;
-  if (directory?.email_mapping) {
-    // The GitHub email mapping travels beside the config under a fixed name, like the AWS files.
-    const source = resolve(config.dir, directory.email_mapping);
-    const fixed = `github-emails${/\.ya?ml$/i.test(source) ? '.yaml' : '.json'}`;
-    if (existsSync(source)) files.push({ path: fixed, content: readFileSync(source, 'utf8') });
-    directory.email_mapping = fixed;
+  if (typeof directory?.email_mapping === 'string') {
+    // The GitHub email mapping travels inline, like the AWS entries: the bundle names no file of the author's.
+    directory.email_mapping = await readMappingList(resolve(config.dir, directory.email_mapping));
   }
+  const source = await knowledgeSource(config, env);
   const knowledge = file.approvals?.knowledge;
-  if (knowledge) {
-    const dir = resolve(config.dir, knowledge.dir ?? 'knowledge');
-    knowledge.dir = 'knowledge';
-    if (existsSync(dir)) {
-      for (const name of readdirSync(dir).filter((n) => n.endsWith('.md')).sort()) {
-        files.push({ path: `knowledge/${name}`, content: readFileSync(join(dir, name), 'utf8') });
-      }
-    }
+  if (!source || !knowledge) return { config: file };
+  delete knowledge.dir;
+  return { config: file, knowledge: source.kind === 'documents' ? { ...source.documents } : readKnowledgeDir(source.dir) };
+}
+
+/** The mapping file's entries (a list, or a `people:` list), for carrying inline; the GitHub adapter checks them. */
+async function readMappingList(path: string): Promise<Record<string, unknown>[]> {
+  let parsed: unknown;
+  try {
+    const text = readFileSync(path, 'utf8');
+    parsed = /\.ya?ml$/i.test(path) ? (await import('yaml')).parse(text) : JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${path} (directory.email_mapping): cannot be read as ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'} (${(err as Error).message.split('\n')[0]}).`, { path });
   }
-  return { file, files };
+  const list = Array.isArray(parsed) ? parsed : (parsed as { people?: unknown } | null)?.people;
+  if (!Array.isArray(list)) throw new ConfigError(`${path} (directory.email_mapping) must be a list of {email, login, id} entries (or have one under "people").`, { path });
+  return list as Record<string, unknown>[];
 }
 
-/** Variable and secret names the tools need beyond the package's fixed lists, from the config. */
-export function extraNames(file: JitConfigFile): { env: string[]; secrets: string[] } {
-  const tokenEnv = file.enforcer?.token_env;
-  const directory = DIRECTORY_NAMES[file.directory?.type ?? 'config'] ?? { env: [], secrets: [] };
-  return {
-    env: [...(file.bundle?.env ?? []), ...directory.env],
-    secrets: [...(file.bundle?.secrets ?? []), ...(tokenEnv ? [tokenEnv] : []), ...directory.secrets],
-  };
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${path}: is not valid JSON (${(err as Error).message.split('\n')[0]}).`, { path });
+  }
 }
 
-/** The variables each provider directory reads, added to every tool when that directory is configured. */
-const DIRECTORY_NAMES: Record<string, { env: string[]; secrets: string[] }> = {
-  github: { env: ['GITHUB_APP_ID', 'GITHUB_APP_INSTALLATION_ID', 'GITHUB_API_URL'], secrets: ['GITHUB_APP_PRIVATE_KEY', 'GITHUB_TOKEN'] },
-  google: { env: ['GOOGLE_API_URL', 'GOOGLE_TOKEN_URL'], secrets: ['GOOGLE_SERVICE_ACCOUNT_KEY'] },
-  microsoft: { env: ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_AUTHORITY_HOST', 'MICROSOFT_GRAPH_URL'], secrets: ['AZURE_CLIENT_SECRET'] },
-};
+function readKnowledgeDir(dir: string): Record<string, string> {
+  const documents: Record<string, string> = {};
+  if (!existsSync(dir)) return documents;
+  for (const name of readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.md')).sort()) {
+    documents[name] = readFileSync(join(dir, name), 'utf8');
+  }
+  return documents;
+}

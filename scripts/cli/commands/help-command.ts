@@ -7,7 +7,7 @@ export function helpCommand(): CommandResult {
   const human = [
     'kubiya-jit — just-in-time access for Kubiya teammates.',
     '',
-    'Tools (the person is KUBIYA_USER_EMAIL; config from JIT_CONFIG; database from JIT_DATABASE):',
+    'Tools (the person is KUBIYA_USER_EMAIL; config from JIT_CONFIG_JSON or JIT_CONFIG; database from JIT_DATABASE):',
     ...tools,
     '  <generated tool> — one per configured policy, access config or S3 config (see kubiya_bundle.json)',
     '',
@@ -22,6 +22,7 @@ export function helpCommand(): CommandResult {
     '  enforcer policy                 the Enforcer tool-category policy, from the config',
     '  aws runner-policy [--out FILE]  the runner\'s least-privilege IAM policy, from the config',
     '  bundle [--check] [--out FILE]',
+    '  config [--show] [--bundle FILE]  where the config comes from (JIT_CONFIG_JSON first), its tools; --bundle checks a bundle',
     '',
     'Add --output json to any command for a machine-readable result.',
   ].join('\n');

@@ -27,17 +27,33 @@ export interface S3Config {
   approver_groups?: string[];
 }
 
-/** Reads and validates `access_configs.json`; a missing file is no entries, a bad one a ConfigError. */
-export async function loadAccessConfigs(configDir: string, file: string): Promise<{ path: string; entries: Record<string, AccessConfig> }> {
-  return loadKeyedFile<AccessConfig>(configDir, file, accessConfigsSchema);
+/** Entries written inline in the config instead of a file, and how errors name them. */
+export interface InlineEntries {
+  data: unknown;
+  /** e.g. `JIT_CONFIG_JSON (…): aws.s3_configs`. */
+  label: string;
 }
 
-/** Reads and validates `s3_configs.json`; a missing file is no entries, a bad one a ConfigError. */
-export async function loadS3Configs(configDir: string, file: string): Promise<{ path: string; entries: Record<string, S3Config> }> {
-  return loadKeyedFile<S3Config>(configDir, file, s3ConfigsSchema);
+/**
+ * Reads and validates `access_configs.json`, or the same entries given inline; a missing file is no entries,
+ * a bad one a ConfigError.
+ */
+export async function loadAccessConfigs(configDir: string, file: string, inline?: InlineEntries): Promise<{ path: string; entries: Record<string, AccessConfig> }> {
+  return loadKeyedFile<AccessConfig>(configDir, file, accessConfigsSchema, inline);
 }
 
-async function loadKeyedFile<T>(configDir: string, file: string, schema: object): Promise<{ path: string; entries: Record<string, T> }> {
+/** Reads and validates `s3_configs.json`, or the same entries given inline (see {@link loadAccessConfigs}). */
+export async function loadS3Configs(configDir: string, file: string, inline?: InlineEntries): Promise<{ path: string; entries: Record<string, S3Config> }> {
+  return loadKeyedFile<S3Config>(configDir, file, s3ConfigsSchema, inline);
+}
+
+const entryLabel = ([entry, ...rest]: string[]) => ({ ...(entry !== undefined ? { entry: JSON.stringify(entry) } : {}), field: fieldPath(rest) });
+
+async function loadKeyedFile<T>(configDir: string, file: string, schema: object, inline?: InlineEntries): Promise<{ path: string; entries: Record<string, T> }> {
+  if (inline) {
+    assertValid(await compile(schema), inline.data, inline.label, entryLabel);
+    return { path: inline.label, entries: inline.data as Record<string, T> };
+  }
   const path = isAbsolute(file) ? file : join(configDir, file);
   let text: string;
   try {
@@ -52,6 +68,6 @@ async function loadKeyedFile<T>(configDir: string, file: string, schema: object)
   } catch (err) {
     throw new ConfigError(`${path}: is not valid JSON (${(err as Error).message}).`, { path });
   }
-  assertValid(await compile(schema), data, path, ([entry, ...rest]) => ({ ...(entry !== undefined ? { entry: JSON.stringify(entry) } : {}), field: fieldPath(rest) }));
+  assertValid(await compile(schema), data, path, entryLabel);
   return { path, entries: data as Record<string, T> };
 }

@@ -93,6 +93,9 @@ export const awsSectionSchema = {
     endpoint: { type: 'string', pattern: '^https?://' },
     access_configs_file: patternString,
     s3_configs_file: patternString,
+    // The entries of those files written inline (as JIT_CONFIG_JSON carries them); checked by the files' schemas.
+    access_configs: { type: 'object' },
+    s3_configs: { type: 'object' },
     principals: {
       type: 'object',
       additionalProperties: false,

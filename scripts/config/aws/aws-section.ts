@@ -12,6 +12,8 @@ interface AwsSectionFile {
   endpoint?: string;
   access_configs_file?: string;
   s3_configs_file?: string;
+  access_configs?: Record<string, unknown>;
+  s3_configs?: Record<string, unknown>;
   principals?: {
     iam_user?: string;
     identity_center_user?: string;
@@ -34,6 +36,9 @@ export interface AwsSection {
   settings: AwsSettings;
   accessConfigsFile: string;
   s3ConfigsFile: string;
+  /** `aws.access_configs` / `aws.s3_configs`: the entries inline, used instead of the files when present. */
+  accessConfigsInline?: Record<string, unknown>;
+  s3ConfigsInline?: Record<string, unknown>;
   raw: AwsSectionFile;
 }
 
@@ -44,6 +49,11 @@ export interface AwsSection {
 export async function parseAwsSection(section: unknown, where = 'the config'): Promise<AwsSection> {
   const raw = (section ?? {}) as AwsSectionFile;
   assertValid(await compile(awsSectionSchema), raw, `${where}: aws`, (parts) => ({ field: fieldPath(parts) }));
+  for (const kind of ['access_configs', 's3_configs'] as const) {
+    if (raw[kind] !== undefined && raw[`${kind}_file`] !== undefined) {
+      throw new ConfigError(`${where}: aws.${kind} and aws.${kind}_file are both set: keep the entries inline or in the file, not both.`);
+    }
+  }
   const p = raw.principals ?? {};
   const overrides: AwsSettings['principals']['overrides'] = {};
   for (const [email, o] of Object.entries(p.overrides ?? {})) {
@@ -99,5 +109,12 @@ export async function parseAwsSection(section: unknown, where = 'the config'): P
     locks: { leaseMs: raw.locks?.lease_ms ?? defaults.locks.leaseMs, waitMs: raw.locks?.wait_ms ?? defaults.locks.waitMs },
     verify: { reads: raw.verify?.reads ?? defaults.verify.reads, delayMs: raw.verify?.delay_ms ?? defaults.verify.delayMs, writes: raw.verify?.writes ?? defaults.verify.writes },
   };
-  return { settings, accessConfigsFile: raw.access_configs_file ?? 'access_configs.json', s3ConfigsFile: raw.s3_configs_file ?? 's3_configs.json', raw };
+  return {
+    settings,
+    accessConfigsFile: raw.access_configs_file ?? 'access_configs.json',
+    s3ConfigsFile: raw.s3_configs_file ?? 's3_configs.json',
+    ...(raw.access_configs ? { accessConfigsInline: raw.access_configs } : {}),
+    ...(raw.s3_configs ? { s3ConfigsInline: raw.s3_configs } : {}),
+    raw,
+  };
 }

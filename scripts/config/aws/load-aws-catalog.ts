@@ -22,6 +22,8 @@ export interface AwsCatalogOptions {
   defaults: { maxTtlSeconds: number; approverGroups?: string[] };
   /** The config file's path, to name it in errors (default: "the config"). */
   configPath?: string;
+  /** How errors name the config (default `the config`; `JIT_CONFIG_JSON (…)` for one from the environment). */
+  where?: string;
 }
 
 interface PolicyConfig {
@@ -44,7 +46,8 @@ interface PolicyConfig {
  * Any bad input is a ConfigError naming the file, the entry and the field.
  */
 export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entries: CatalogEntry[]; settings: AwsSettings }> {
-  const section = await parseAwsSection(options.aws);
+  const cfg = options.where ?? 'the config';
+  const section = await parseAwsSection(options.aws, cfg);
   const entries: CatalogEntry[] = [];
   // Where each entry came from (file and entry), so a clash of generated tool names names both.
   const sources = new Map<CatalogEntry, string>();
@@ -64,15 +67,16 @@ export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entr
     return entry;
   };
 
-  for (const [i, policy] of (await validatePolicies(options.policies)).entries()) {
-    const slug = requireSlug(policy.request_name, `the config: policies[${i}], field request_name`);
+  for (const [i, policy] of (await validatePolicies(options.policies, cfg)).entries()) {
+    const slug = requireSlug(policy.request_name, `${cfg}: policies[${i}], field request_name`);
     const description = policy.description ?? `Request temporary access to the IAM policy ${policy.policy_name} in AWS account ${policy.aws_account_id} (${policy.request_name}).`;
     entries.push(
-      base(`request_${slug}`, description, 'aws-iam-policy', { policy_name: policy.policy_name, aws_account_id: policy.aws_account_id, request_name: policy.request_name }, policy.session_duration, policy.approver_groups, `the config: policies[${i}] (${JSON.stringify(policy.request_name)})`),
+      base(`request_${slug}`, description, 'aws-iam-policy', { policy_name: policy.policy_name, aws_account_id: policy.aws_account_id, request_name: policy.request_name }, policy.session_duration, policy.approver_groups, `${cfg}: policies[${i}] (${JSON.stringify(policy.request_name)})`),
     );
   }
 
-  const access = await loadAccessConfigs(options.configDir, section.accessConfigsFile);
+  const inline = (data: unknown, key: string) => (data === undefined ? undefined : { data, label: `${cfg}: aws.${key}` });
+  const access = await loadAccessConfigs(options.configDir, section.accessConfigsFile, inline(section.accessConfigsInline, 'access_configs'));
   for (const [key, config] of Object.entries(access.entries)) {
     const where = `${access.path}: entry ${JSON.stringify(key)}`;
     const slug = requireSlug(config.name, `${where}, field name`);
@@ -83,7 +87,7 @@ export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entr
     entries.push(base(`jit_session_grant_${slug}`, config.description, 'aws-identity-center', settings, config.session_duration, config.approver_groups, `${where}, field session_duration`, `jit_session_revoke_${slug}`));
   }
 
-  const s3 = await loadS3Configs(options.configDir, section.s3ConfigsFile);
+  const s3 = await loadS3Configs(options.configDir, section.s3ConfigsFile, inline(section.s3ConfigsInline, 's3_configs'));
   for (const [key, config] of Object.entries(s3.entries)) {
     const where = `${s3.path}: entry ${JSON.stringify(key)}`;
     const slug = requireSlug(config.name, `${where}, field name`);
@@ -92,7 +96,7 @@ export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entr
   }
 
   for (const [i, role] of section.settings.roleTrust.entries()) {
-    const where = `the config: aws.role_trust[${i}] (${JSON.stringify(role.name)})`;
+    const where = `${cfg}: aws.role_trust[${i}] (${JSON.stringify(role.name)})`;
     const slug = requireSlug(role.name, `${where}, field name`);
     const settings: Record<string, Json> = { role_name: role.roleName, ...(role.accountId ? { account_id: role.accountId } : {}) };
     const groups = section.raw.role_trust?.[i]?.approver_groups;
@@ -100,7 +104,7 @@ export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entr
   }
 
   for (const [i, dynamic] of section.settings.dynamicPolicies.entries()) {
-    const where = `the config: aws.dynamic_policies[${i}] (${JSON.stringify(dynamic.name)})`;
+    const where = `${cfg}: aws.dynamic_policies[${i}] (${JSON.stringify(dynamic.name)})`;
     const slug = requireSlug(dynamic.name, `${where}, field name`);
     const settings: Record<string, Json> = { template: dynamic.template, buckets: dynamic.buckets, ...(dynamic.accountId ? { account_id: dynamic.accountId } : {}) };
     const groups = section.raw.dynamic_policies?.[i]?.approver_groups;
@@ -111,15 +115,15 @@ export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entr
   return { entries, settings: section.settings };
 }
 
-async function validatePolicies(policies: unknown): Promise<PolicyConfig[]> {
+async function validatePolicies(policies: unknown, cfg: string): Promise<PolicyConfig[]> {
   if (policies === undefined || policies === null) return [];
   if (Array.isArray(policies) && policies.length > MAX_POLICIES) {
     throw new ConfigError(
-      `the config: policies has ${policies.length} entries; at most ${MAX_POLICIES} are supported (each becomes a request tool). Remove ${policies.length - MAX_POLICIES}, or use access_configs.json for the rest.`,
+      `${cfg}: policies has ${policies.length} entries; at most ${MAX_POLICIES} are supported (each becomes a request tool). Remove ${policies.length - MAX_POLICIES}, or use access_configs.json for the rest.`,
       { count: policies.length, max: MAX_POLICIES },
     );
   }
-  assertValid(await compile(policiesSchema), policies, 'the config: policies', ([index, ...rest]) => {
+  assertValid(await compile(policiesSchema), policies, `${cfg}: policies`, ([index, ...rest]) => {
     const name = Array.isArray(policies) && index !== undefined ? (policies[Number(index)] as { request_name?: unknown })?.request_name : undefined;
     return { ...(index !== undefined ? { entry: `[${index}]${typeof name === 'string' ? ` (${JSON.stringify(name)})` : ''}` } : {}), field: fieldPath(rest) };
   });

@@ -2,6 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { brotliCompressSync, constants } from 'node:zlib';
+import { decodeConfigPackage, PACKAGE_HEADER } from '../../../scripts/config/config-package.js';
+import { canonicalJson as canonicalJsonOf } from '../../../scripts/core/canonical-json.js';
 import { ConfigError } from '../../../scripts/core/errors.js';
 import { DATA_VOLUME, buildBundle, defaultImage, serializeBundle } from '../../../tools/bundle.js';
 import { checkBundle, writeBundle } from '../../../tools/bundle-file.js';
@@ -30,7 +33,7 @@ describe('buildBundle', () => {
       expect(tool.env).toEqual(expect.arrayContaining(['KUBIYA_USER_EMAIL', 'APPROVERS_CHANNEL', 'SLACK_CHANNEL_ID', 'SLACK_THREAD_TS', 'KUBIYA_AGENT_UUID', 'JIT_DATABASE']));
       expect(tool.secrets).toEqual(expect.arrayContaining(['SLACK_API_TOKEN']));
       expect(tool.with_files).toEqual([{ destination: CONFIG_PATH, content: expect.any(String) }]);
-      expect(JSON.parse(tool.with_files[0]!.content!)).toEqual({ approvers: { groups: [{ name: 'platform' }] } });
+      expect(decodeConfigPackage(tool.with_files[0]!.content!, 'test').config).toEqual({ approvers: { groups: [{ name: 'platform' }] } });
       expect(tool.with_volumes).toEqual([{ name: DATA_VOLUME, path: DATA_PATH }]);
       expect(tool.mermaid).toMatch(/^(stateDiagram-v2|flowchart)/);
       expect(tool.content).toContain(`export JIT_CONFIG=${CONFIG_PATH}`);
@@ -106,12 +109,29 @@ describe('writeBundle and checkBundle', () => {
   });
 });
 
+describe('checkBundle and the packaged config', () => {
+  it('accepts a package encoded with other compressor bytes but the same content, and refuses a changed config', () => {
+    const path = join(dir, 'reencoded.json');
+    const bundle = sampleBundle('0.1.0', { requesters: { allowed_groups: ['eng'] } });
+    const original = bundle.tools[0]!.with_files[0]!.content!;
+    const json = canonicalJsonOf(decodeConfigPackage(original, 'test'));
+    // The same content compressed at another quality: different bytes, as another zlib version might give.
+    const other = `${PACKAGE_HEADER}\n${brotliCompressSync(Buffer.from(json), { params: { [constants.BROTLI_PARAM_QUALITY]: 2 } }).toString('base64')}\n`;
+    expect(other).not.toBe(original);
+    writeFileSync(path, serializeBundle(bundle).split(JSON.stringify(original).slice(1, -1)).join(JSON.stringify(other).slice(1, -1)));
+    expect(readFileSync(path, 'utf8')).not.toBe(serializeBundle(bundle));
+    expect(checkBundle(path, bundle)).toEqual({ ok: true });
+    const changed = sampleBundle('0.1.0', { requesters: { allowed_groups: ['eng', 'ops'] } });
+    expect(checkBundle(path, changed).diff).toContain('with_files differs in every tool');
+  });
+});
+
 describe('extra files', () => {
-  it('places them beside the config in every tool and refuses two files at one destination', () => {
+  it('places them beside the config package in every tool and refuses two files at one destination', () => {
     const base = { staticTools: STATIC_TOOLS, generated: [], image: 'x:1', version: '1', config: {} };
-    const bundle = buildBundle({ ...base, files: [{ destination: '/etc/kubiya-jit/knowledge/ec2.md', content: '# EC2' }] });
+    const bundle = buildBundle({ ...base, files: [{ destination: '/etc/kubiya-jit/extra/ec2.md', content: '# EC2' }] });
     for (const tool of bundle.tools) {
-      expect(tool.with_files.map((file) => file.destination)).toEqual([CONFIG_PATH, '/etc/kubiya-jit/knowledge/ec2.md']);
+      expect(tool.with_files.map((file) => file.destination)).toEqual([CONFIG_PATH, '/etc/kubiya-jit/extra/ec2.md']);
     }
     expect(() => buildBundle({ ...base, files: [{ destination: CONFIG_PATH, content: '{}' }] })).toThrow(/two files/);
     expect(() => buildBundle({ ...base, files: [{ destination: 'relative.md', content: '' }] })).toThrow(ConfigError);
