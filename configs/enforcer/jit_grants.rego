@@ -5,8 +5,13 @@
 #    "expires_at_ns": <epoch nanoseconds, a number>, "expires_at": "<ISO 8601>",
 #    "request_id": "...", "approved_by": "..."}
 # and deletes it when the grant ends. A tool run is allowed while such a document matches the run
-# (same person, same tool, every approved parameter equal to the run's) AND the clock has not reached
-# expires_at_ns: the allow ends at expiry by itself, even if the deletion never comes.
+# (same person, same tool, exactly the approved parameters: the whole parameter object is compared, so an
+# extra, missing or different parameter at any depth is another run the approvers never saw) AND the clock
+# has not reached expires_at_ns: the allow ends at expiry by itself, even if the deletion never comes.
+#
+# People are compared in kubiya-jit's one normalisation: printable ASCII, lower case. The runner may send a
+# mixed-case address (it still matches its own grant); an address holding any other character has no
+# normal form here and matches no grant (lower() would turn a Kelvin sign into "k", someone else's name).
 #
 # This module owns `default allow := false` for package kubiya.tool_manager. Other modules in the package
 # (such as the category policy `kubiya-jit enforcer policy` renders) add `allow if ...` rules and must
@@ -28,14 +33,19 @@ jit_grant_in_force if {
 	time.now_ns() < grant.expires_at_ns
 }
 
+# The run's person, normalised; undefined (so matching nothing) unless the address is printable ASCII.
+jit_user_email := lower(input.user.email) if {
+	is_string(input.user.email)
+	regex.match(`^[!-~]+$`, input.user.email)
+}
+
+# The run's parameters; a run that sends none has none.
+jit_run_parameters := object.get(input.tool, "parameters", {})
+
 jit_grant_matches(grant) if {
 	is_string(grant.user_email)
-	grant.user_email == input.user.email
+	grant.user_email == jit_user_email
 	grant.tool_name == input.tool.name
 	is_object(grant.parameters)
-	# The run's parameters must include every approved parameter with the approved value; a missing
-	# parameter is undefined, which fails the comparison.
-	every key, value in grant.parameters {
-		input.tool.parameters[key] == value
-	}
+	jit_run_parameters == grant.parameters
 }

@@ -35,20 +35,49 @@ two_grants := {"g-0": object.union(alice_grant, {"user_email": "carol@example.co
 # unguarded comparison would allow forever.
 string_expiry_grants := {"g-1": object.union(alice_grant, {"expires_at_ns": "99999999999999999999"})}
 
-# A grant approved with no parameters at all.
+# A grant approved with no parameters at all (a tool without a parameter schema).
 no_parameter_grants := {"g-1": object.union(object.remove(alice_grant, ["parameters"]), {"parameters": {}})}
+
+# A grant whose approved parameters nest objects and arrays.
+nested_parameters := {"region": "eu-west-1", "tags": {"team": "platform", "ports": [22, 443]}}
+
+nested_grants := {"g-1": object.union(object.remove(alice_grant, ["parameters"]), {"parameters": nested_parameters})}
 
 alice := {"email": "alice@example.com", "groups": ["developers"]}
 
-run := {"user": alice, "tool": {"name": "create_ec2", "parameters": {"region": "eu-west-1", "instance_type": "t3.micro"}}}
+run := {"user": alice, "tool": {"name": "create_ec2", "parameters": {"region": "eu-west-1"}}}
+
+# Alice's address as the runner may send it: another case.
+mixed_case_run := {"user": {"email": "Alice@Example.COM"}, "tool": run.tool}
+
+# Look-alikes that only become "alice@example.com" under Unicode folding: a full-width A, a dotless i
+# spelled with the dotted capital I, and a zero-width space.
+full_width_run := {"user": {"email": "\uff21lice@example.com"}, "tool": run.tool}
+
+dotted_i_run := {"user": {"email": "al\u0130ce@example.com"}, "tool": run.tool}
+
+zero_width_run := {"user": {"email": "alice\u200b@example.com"}, "tool": run.tool}
+
+# A grant for kim, and a run by an address starting with the Kelvin sign, which lower() turns into "k".
+kim_grants := {"g-1": object.union(alice_grant, {"user_email": "kim@example.com"})}
+
+kelvin_run := {"user": {"email": "\u212aim@example.com"}, "tool": run.tool}
+
+extra_key_run := {"user": alice, "tool": {"name": "create_ec2", "parameters": {"region": "eu-west-1", "instance_type": "t3.micro"}}}
+
+nested_run := {"user": alice, "tool": {"name": "create_ec2", "parameters": nested_parameters}}
+
+other_nested_run := {"user": alice, "tool": {"name": "create_ec2", "parameters": {"region": "eu-west-1", "tags": {"team": "platform", "ports": [22, 443, 3389]}}}}
+
+empty_parameters_run := {"user": alice, "tool": {"name": "create_ec2", "parameters": {}}}
 
 mallory_run := {"user": {"email": "mallory@example.com", "groups": ["developers"]}, "tool": run.tool}
 
 other_tool_run := {"user": alice, "tool": {"name": "delete_ec2", "parameters": {"region": "eu-west-1"}}}
 
-other_region_run := {"user": alice, "tool": {"name": "create_ec2", "parameters": {"region": "us-east-1", "instance_type": "t3.micro"}}}
+other_region_run := {"user": alice, "tool": {"name": "create_ec2", "parameters": {"region": "us-east-1"}}}
 
-missing_region_run := {"user": alice, "tool": {"name": "create_ec2", "parameters": {"instance_type": "t3.micro"}}}
+missing_region_run := {"user": alice, "tool": {"name": "create_ec2", "parameters": {}}}
 
 no_parameters_run := {"user": {"email": "alice@example.com"}, "tool": {"name": "create_ec2"}}
 
@@ -117,9 +146,60 @@ test_denied_when_expiry_is_not_a_number if {
 		with time.now_ns as issued_ns
 }
 
-test_grant_without_parameters_allows_any_parameters if {
-	tool_manager.allow with data.kubiya.jit.grants as no_parameter_grants
+test_grant_without_parameters_denies_a_run_with_parameters if {
+	not tool_manager.allow with data.kubiya.jit.grants as no_parameter_grants
 		with input as run
+		with time.now_ns as issued_ns
+}
+
+test_grant_without_parameters_allows_a_run_without_parameters if {
+	tool_manager.allow with data.kubiya.jit.grants as no_parameter_grants
+		with input as no_parameters_run
+		with time.now_ns as issued_ns
+	tool_manager.allow with data.kubiya.jit.grants as no_parameter_grants
+		with input as empty_parameters_run
+		with time.now_ns as issued_ns
+}
+
+test_denied_for_an_extra_parameter if {
+	not tool_manager.allow with data.kubiya.jit.grants as grants
+		with input as extra_key_run
+		with time.now_ns as issued_ns
+}
+
+test_allowed_for_equal_nested_parameters if {
+	tool_manager.allow with data.kubiya.jit.grants as nested_grants
+		with input as nested_run
+		with time.now_ns as issued_ns
+}
+
+test_denied_for_a_different_nested_value if {
+	not tool_manager.allow with data.kubiya.jit.grants as nested_grants
+		with input as other_nested_run
+		with time.now_ns as issued_ns
+}
+
+test_allowed_for_the_same_address_in_another_case if {
+	tool_manager.allow with data.kubiya.jit.grants as grants
+		with input as mixed_case_run
+		with time.now_ns as issued_ns
+}
+
+test_denied_for_a_kelvin_sign_look_alike if {
+	not tool_manager.allow with data.kubiya.jit.grants as kim_grants
+		with input as kelvin_run
+		with time.now_ns as issued_ns
+}
+
+test_denied_for_unicode_look_alikes if {
+	not tool_manager.allow with data.kubiya.jit.grants as grants
+		with input as full_width_run
+		with time.now_ns as issued_ns
+	not tool_manager.allow with data.kubiya.jit.grants as grants
+		with input as dotted_i_run
+		with time.now_ns as issued_ns
+	not tool_manager.allow with data.kubiya.jit.grants as grants
+		with input as zero_width_run
 		with time.now_ns as issued_ns
 }
 

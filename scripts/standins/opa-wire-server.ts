@@ -203,22 +203,25 @@ export async function startOpaWireServer(options: OpaWireServerOptions = {}): Pr
 
 /**
  * The decision of configs/enforcer/jit_grants.rego, mirrored in JavaScript: true when some grant has the
- * input's user email and tool name, every granted parameter equals the input's parameter of that name
- * (JSON equality), a numeric `expires_at_ns`, and `nowNs` before it. Keep it in step with the Rego.
+ * input's user email (lower-cased, and only when it is printable ASCII), its tool name, parameters equal to
+ * the input's whole parameter object (JSON equality; none sent counts as `{}`), a numeric `expires_at_ns`,
+ * and `nowNs` before it. Keep it in step with the Rego.
  */
 export function evaluateJitGrantAllow(grants: unknown, input: unknown, nowNs: number): boolean {
   if (!isObject(grants) || !isObject(input)) return false;
   const user = isObject(input.user) ? input.user : {};
-  const tool = isObject(input.tool) ? input.tool : {};
-  const runParams = isObject(tool.parameters) ? tool.parameters : undefined;
+  const tool = isObject(input.tool) ? input.tool : undefined;
+  // jit_user_email: lower(email) only when it is printable ASCII without spaces; otherwise undefined.
+  const email = typeof user.email === 'string' && /^[!-~]+$/.test(user.email) ? user.email.toLowerCase() : undefined;
+  // jit_run_parameters: object.get(input.tool, "parameters", {}).
+  const runParams = tool === undefined ? undefined : 'parameters' in tool ? tool.parameters : {};
+  if (email === undefined || tool === undefined) return false;
   return Object.values(grants).some((grant) => {
     if (!isObject(grant) || typeof grant.user_email !== 'string') return false;
-    if (grant.user_email !== user.email || grant.tool_name !== tool.name) return false;
+    if (grant.user_email !== email || grant.tool_name !== tool.name) return false;
     if (!isObject(grant.parameters)) return false;
-    const paramsMatch = Object.entries(grant.parameters).every(
-      ([key, value]) => runParams !== undefined && key in runParams && jsonEqual(runParams[key], value),
-    );
-    return paramsMatch && typeof grant.expires_at_ns === 'number' && nowNs < grant.expires_at_ns;
+    // The whole parameter object must equal the approved one.
+    return jsonEqual(runParams, grant.parameters) && typeof grant.expires_at_ns === 'number' && nowNs < grant.expires_at_ns;
   });
 }
 

@@ -21,7 +21,7 @@ const grant: EnforcerGrant = {
 const run = (overrides: { email?: string; tool?: string; parameters?: Record<string, unknown> } = {}) => ({
   input: {
     user: { email: overrides.email ?? 'alice@example.com', groups: ['developers'] },
-    tool: { name: overrides.tool ?? 'create_ec2', parameters: overrides.parameters ?? { region: 'eu-west-1', instance_type: 't3.micro' } },
+    tool: { name: overrides.tool ?? 'create_ec2', parameters: overrides.parameters ?? { region: 'eu-west-1' } },
   },
 });
 
@@ -66,6 +66,20 @@ describe('the OPA stand-in decision endpoint (a JavaScript mirror of jit_grants.
     expect((await decide(opa, run({ tool: 'delete_ec2' }))).result).toBe(false);
   });
 
+  it('allows exactly the approved parameters: an extra one is another run', async () => {
+    clock.set(start);
+    expect((await decide(opa, run({ parameters: { region: 'eu-west-1', instance_type: 't3.micro' } }))).result).toBe(false);
+    expect((await decide(opa, run({ parameters: {} }))).result).toBe(false);
+  });
+
+  it('matches the runner\'s address in any ASCII case, and never a Unicode look-alike', async () => {
+    clock.set(start);
+    expect((await decide(opa, run({ email: 'Alice@Example.COM' }))).result).toBe(true);
+    for (const email of ['\uff21lice@example.com', 'al\u0130ce@example.com', 'alice\u200b@example.com', ' alice@example.com']) {
+      expect((await decide(opa, run({ email }))).result, JSON.stringify(email)).toBe(false);
+    }
+  });
+
   it('denies once the grant is removed, before expiry', async () => {
     clock.set(start);
     const enforcer = new OpaEnforcer({ url: opa.url, log: captureLog().log });
@@ -89,6 +103,29 @@ describe('evaluateJitGrantAllow mirrors the Rego guards', () => {
   it('refuses a grant without a parameters object, and no grants at all', () => {
     expect(evaluateJitGrantAllow({ g: { ...stored, parameters: undefined } }, input, 1_000)).toBe(false);
     expect(evaluateJitGrantAllow(undefined, input, 1_000)).toBe(false);
+  });
+
+  it('never folds a Kelvin sign into the k of someone else\'s grant', () => {
+    const kim = { ...stored, user_email: 'kim@x' };
+    expect(evaluateJitGrantAllow({ g: kim }, { ...input, user: { email: 'KIM@x' } }, 1_000)).toBe(true);
+    expect(evaluateJitGrantAllow({ g: kim }, { ...input, user: { email: '\u212aim@x' } }, 1_000)).toBe(false);
+  });
+
+  it('compares the whole parameter object: extra, missing, different and nested values', () => {
+    const nested = { ...stored, parameters: { o: { a: [1, 2] }, r: 'x' } };
+    const params = (parameters: unknown) => ({ ...input, tool: { name: 't', parameters } });
+    expect(evaluateJitGrantAllow({ g: nested }, params({ o: { a: [1, 2] }, r: 'x' }), 1_000)).toBe(true);
+    expect(evaluateJitGrantAllow({ g: nested }, params({ o: { a: [1, 2] }, r: 'x', extra: 1 }), 1_000)).toBe(false);
+    expect(evaluateJitGrantAllow({ g: nested }, params({ o: { a: [1, 2] } }), 1_000)).toBe(false);
+    expect(evaluateJitGrantAllow({ g: nested }, params({ o: { a: [1, 2, 3] }, r: 'x' }), 1_000)).toBe(false);
+    expect(evaluateJitGrantAllow({ g: nested }, params({ o: { a: [1, 2], b: 0 }, r: 'x' }), 1_000)).toBe(false);
+  });
+
+  it('a grant with no parameters (a tool without a schema) allows only runs without parameters', () => {
+    const none = { ...stored, parameters: {} };
+    expect(evaluateJitGrantAllow({ g: none }, { ...input, tool: { name: 't' } }, 1_000)).toBe(true);
+    expect(evaluateJitGrantAllow({ g: none }, { ...input, tool: { name: 't', parameters: {} } }, 1_000)).toBe(true);
+    expect(evaluateJitGrantAllow({ g: none }, { ...input, tool: { name: 't', parameters: { any: 'thing' } } }, 1_000)).toBe(false);
   });
 
   it('compares parameters as JSON values, types included', () => {

@@ -29,6 +29,10 @@ describe('the Rego the package ships', () => {
     }
     expect(policy).toMatch(/time\.now_ns\(\) < grant\.expires_at_ns/);
     expect(policy).toMatch(/is_number\(grant\.expires_at_ns\)/);
+    // The whole parameter object and the normalised address are compared, not key by key or raw.
+    expect(policy).toMatch(/jit_run_parameters == grant\.parameters/);
+    expect(policy).toMatch(/grant\.user_email == jit_user_email/);
+    expect(policy).not.toMatch(/every key, value in grant\.parameters/);
   });
 
   it('ships opa test cases for each rule the issue names', () => {
@@ -40,6 +44,12 @@ describe('the Rego the package ships', () => {
       'test_denied_for_another_tool',
       'test_denied_for_a_different_parameter_value',
       'test_denied_for_a_missing_parameter',
+      'test_denied_for_an_extra_parameter',
+      'test_denied_for_a_different_nested_value',
+      'test_grant_without_parameters_denies_a_run_with_parameters',
+      'test_allowed_for_the_same_address_in_another_case',
+      'test_denied_for_a_kelvin_sign_look_alike',
+      'test_denied_for_unicode_look_alikes',
     ]) {
       expect(tests).toMatch(new RegExp(`^${name} if \\{`, 'm'));
     }
