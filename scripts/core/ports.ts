@@ -129,16 +129,32 @@ export interface RequestStore extends TargetLedger {
   close(): Promise<void>;
 }
 
-/** Who people are and which groups they are in (config lists, Okta, …). */
+/**
+ * Who people are and which groups they are in (config lists, Okta, GitHub, Google, Microsoft, …).
+ *
+ * Rules every directory follows, because the core's identity decisions rest on them:
+ * - **Primary email only.** A person is found by their primary email address and by nothing else: never by a
+ *   login, user name, alias, secondary or alternate email, or id, even where the vendor's lookup would accept
+ *   one. A login can be any email-shaped string, so trying it first lets one person be judged as another
+ *   whose email equals that login. The email given is already normalised (printable ASCII, ASCII lower case:
+ *   `normaliseEmail` in identity.ts); compare the directory's primary email to it with `asciiLower`, never
+ *   with Unicode case folding, and treat a person whose primary email is not plain ASCII as unknown.
+ * - **Stable ids.** Where the vendor has a stable user id (Okta user id, GitHub node id, Google and Microsoft
+ *   object ids), return it as {@link Person.id}: the core records it on the request and compares people by
+ *   it, so a reassigned address is not the person it used to name. A directory with no ids leaves `id` unset
+ *   and the core falls back to the normalised email.
+ * - **Cache bounds.** A configured cache of `0s` means no cached answer is ever used, on every path
+ *   (membership, member lists, person lookups), not merely that nothing new is written.
+ */
 export interface Directory {
-  /** Looks a person up by email; undefined when the directory does not know them. */
+  /** Looks a person up by primary email only; undefined when the directory does not know them. */
   findPerson(email: string): Promise<Person | undefined>;
   /**
    * Every member of the group, ACTIVE or not (callers filter on `active`). Throws an UpstreamError with
    * code `directory.group_not_found` naming the group when it does not exist.
    */
   groupMembers(group: string): Promise<Person[]>;
-  /** Whether the person is ACTIVE and a member of the group now (at most a few minutes stale). */
+  /** Whether the person (found by primary email) is ACTIVE and a member of the group now (at most a few minutes stale). */
   isActiveMember(email: string, group: string): Promise<boolean>;
   /**
    * What the directory says about one group, for people to read (`kubiya-jit approvers`): where it was

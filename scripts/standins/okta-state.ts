@@ -114,6 +114,13 @@ export class OktaState {
     user.lastUpdated = this.stamp();
   }
 
+  /** Changes a user's primary email (their login and id stay), as an Okta admin editing the profile would. */
+  setEmail(email: string, newEmail: string): void {
+    const user = this.userByEmail(email);
+    user.profile.email = newEmail;
+    user.lastUpdated = this.stamp();
+  }
+
   /** The user whose id, or (ignoring case) login, is `key`. */
   userByIdOrLogin(key: string): StoredUser | undefined {
     return this.users.get(key) ?? this.userByLogin(key);

@@ -1,4 +1,5 @@
 import { UpstreamError } from '../../core/errors.js';
+import { asciiLower, identityOrUndefined } from '../../core/identity.js';
 import type { Directory } from '../../core/ports.js';
 import type { Person } from '../../core/types.js';
 
@@ -8,7 +9,8 @@ export type ConfigMember = string | { email: string; status?: 'ACTIVE' | 'SUSPEN
 /**
  * A {@link Directory} over the groups listed in the config file (`directory.groups`). For small teams and for
  * trying the package out; Okta is the directory for an organisation. Everyone listed is known; only ACTIVE
- * people (the default) count.
+ * people (the default) count. The config lists have no stable ids, so people found here have none and the
+ * core compares them by their normalised email.
  */
 export class ConfigDirectory implements Directory {
   private readonly groups = new Map<string, Person[]>();
@@ -27,7 +29,8 @@ export class ConfigDirectory implements Directory {
   }
 
   async findPerson(email: string): Promise<Person | undefined> {
-    return this.people.get(email.toLowerCase());
+    const wanted = identityOrUndefined(email);
+    return wanted === undefined ? undefined : this.people.get(wanted);
   }
 
   async groupMembers(group: string): Promise<Person[]> {
@@ -37,7 +40,8 @@ export class ConfigDirectory implements Directory {
   /** Whether the person is ACTIVE and listed in the group; a group the config does not list is an error, as in every directory. */
   async isActiveMember(email: string, group: string): Promise<boolean> {
     const members = this.listed(group);
-    const person = this.people.get(email.trim().toLowerCase());
+    const wanted = identityOrUndefined(email);
+    const person = wanted === undefined ? undefined : this.people.get(wanted);
     return Boolean(person?.active && members.some((member) => member.email === person.email));
   }
 
@@ -53,7 +57,8 @@ export class ConfigDirectory implements Directory {
 }
 
 function toPerson(member: ConfigMember): Person {
-  const email = (typeof member === 'string' ? member : member.email).trim().toLowerCase();
+  // The one normalisation (ASCII lower case only): a listed address with a look-alike letter matches nobody.
+  const email = asciiLower((typeof member === 'string' ? member : member.email).trim());
   const status = typeof member === 'string' ? 'ACTIVE' : (member.status ?? 'ACTIVE');
   return { email, active: status === 'ACTIVE' };
 }

@@ -33,8 +33,6 @@ export interface OktaApi {
   groupsNamed(name: string): Promise<OktaGroupRecord[]>;
   /** Every member of the group, across all pages; undefined when the group no longer exists. */
   groupMembers(group: OktaGroupRecord): Promise<OktaUserRecord[] | undefined>;
-  /** The user whose login (or id) is `login`, or undefined. */
-  userByLogin(login: string): Promise<OktaUserRecord | undefined>;
   /** Users whose primary email is `email`, any status. */
   usersByEmail(email: string): Promise<OktaUserRecord[]>;
   /** The groups a user is in. */
@@ -67,7 +65,8 @@ function parseUser(raw: unknown): OktaUserRecord {
   if (!id || !status || !login) throw new UpstreamError('okta.bad_response', 'Okta returned a user without an id, status or login.');
   const fullName = [str(user.profile?.firstName), str(user.profile?.lastName)].filter(Boolean).join(' ');
   const displayName = str(user.profile?.displayName) ?? (fullName || undefined);
-  return { id, status, login, email: str(user.profile?.email) ?? login, ...(displayName ? { displayName } : {}) };
+  // No fallback to the login: a person is their primary email, and a user without one matches no address.
+  return { id, status, login, email: str(user.profile?.email) ?? '', ...(displayName ? { displayName } : {}) };
 }
 
 function parseGroup(raw: unknown): OktaGroupRecord {
@@ -129,15 +128,6 @@ export async function createOktaApi(settings: OktaSettings, options: OktaApiOpti
       call(`listing the members of group ${group.name}`, async () => {
         try {
           return await collect(await client.groupApi.listGroupUsers({ groupId: group.id, limit: PAGE_LIMIT }), parseUser);
-        } catch (err) {
-          if (oktaStatus(err) === 404) return undefined;
-          throw err;
-        }
-      }),
-    userByLogin: (login) =>
-      call(`looking up the user ${login}`, async () => {
-        try {
-          return parseUser(await client.userApi.getUser({ userId: login }));
         } catch (err) {
           if (oktaStatus(err) === 404) return undefined;
           throw err;

@@ -1,11 +1,12 @@
 /**
- * The Directory port on Okta: groups by exact name, their members across every page, people by email or
- * login, and a person's groups. Only ACTIVE people are active. Membership checks are cached for at most
+ * The Directory port on Okta: groups by exact name, their members across every page, people by primary email
+ * (never by login: see the Directory contract in ports.ts), and a person's groups. Only ACTIVE people are active. Membership checks are cached for at most
  * `membershipCacheSeconds` (≤ 300) so a removal or suspension in Okta takes effect within that window;
  * member lists are cached for `memberListCacheSeconds` so resolving a big group is fast the second time.
  */
 import type { Clock } from '../../core/clock.js';
 import { ConfigError, UpstreamError } from '../../core/errors.js';
+import { asciiLower, identityOrUndefined } from '../../core/identity.js';
 import type { Directory, Logger, RequestStore } from '../../core/ports.js';
 import type { Person } from '../../core/types.js';
 import { createOktaApi, type OktaApi, type OktaGroupRecord, type OktaUserRecord } from './okta-api.js';
@@ -59,9 +60,10 @@ export function resolveDirectoryOptions(options: OktaDirectoryOptions): Required
 }
 
 function toPerson(user: OktaUserRecord): Person {
-  // Emails are compared by callers (self-approval, requester checks): one case everywhere.
+  // Emails are compared by callers in the one normalisation; a non-ASCII address stays as it is and so matches
+  // nobody, rather than being folded into someone else's.
   return {
-    email: user.email.toLowerCase(),
+    email: asciiLower(user.email),
     active: user.status === 'ACTIVE',
     id: user.id,
     ...(user.displayName ? { displayName: user.displayName } : {}),
@@ -102,7 +104,7 @@ export class OktaDirectory implements Directory {
     this.options = resolveDirectoryOptions(options);
   }
 
-  /** Looks a person up by email (or login); undefined when Okta does not know them. */
+  /** Looks a person up by primary email; undefined when Okta does not know them. */
   findPerson(email: string): Promise<Person | undefined> {
     return this.api.withBudget(async () => (await this.snapshot(email)).person ?? undefined);
   }
@@ -111,7 +113,7 @@ export class OktaDirectory implements Directory {
   groupMembers(group: string): Promise<Person[]> {
     return this.api.withBudget(async () => {
       const key = this.key('members', group);
-      const cached = await this.read<Person[]>(key);
+      const cached = await this.read<Person[]>(key, this.options.memberListCacheSeconds);
       if (cached) return cached;
       let record = await this.group(group);
       let members = await this.api.groupMembers(record);
@@ -143,7 +145,7 @@ export class OktaDirectory implements Directory {
 
   private async group(name: string, fresh = false): Promise<OktaGroupRecord> {
     const key = this.key('group', name);
-    const cached = fresh ? undefined : await this.read<OktaGroupRecord>(key);
+    const cached = fresh ? undefined : await this.read<OktaGroupRecord>(key, this.options.memberListCacheSeconds);
     if (cached) return cached;
     const record = pickGroup(name, await this.api.groupsNamed(name));
     await this.write(key, record, this.options.memberListCacheSeconds);
@@ -151,10 +153,10 @@ export class OktaDirectory implements Directory {
   }
 
   private async snapshot(email: string): Promise<PersonSnapshot> {
-    const wanted = email.trim().toLowerCase();
+    const wanted = identityOrUndefined(email);
     if (!wanted) return { person: null, groups: [] };
     const key = this.key('person', wanted);
-    const cached = await this.read<PersonSnapshot>(key);
+    const cached = await this.read<PersonSnapshot>(key, this.options.membershipCacheSeconds);
     if (cached) return cached;
     const user = await this.lookUp(wanted);
     const groups = user ? (await this.api.groupsOfUser(user.id)).map((g) => ({ id: g.id, name: g.name })) : [];
@@ -163,12 +165,13 @@ export class OktaDirectory implements Directory {
     return snapshot;
   }
 
-  /** Finds the Okta user for an email or login: login first (unique), then primary email. */
+  /**
+   * Finds the Okta user whose primary email is `wanted`. Never by login: an Okta login can be any
+   * email-shaped string, so one person's login may equal another person's email.
+   */
   private async lookUp(wanted: string): Promise<OktaUserRecord | undefined> {
-    const byLogin = await this.api.userByLogin(wanted);
-    // GET /users/{x} also matches ids and login short names; only an exact login or email counts here.
-    if (byLogin && (byLogin.login.toLowerCase() === wanted || byLogin.email.toLowerCase() === wanted)) return byLogin;
-    const candidates = (await this.api.usersByEmail(wanted)).filter((u) => u.email.toLowerCase() === wanted);
+    // Okta's filter compares without regard to case (and its own folding): only an exact ASCII match counts.
+    const candidates = (await this.api.usersByEmail(wanted)).filter((u) => asciiLower(u.email) === wanted);
     if (candidates.length <= 1) return candidates[0];
     const active = candidates.filter((u) => u.status === 'ACTIVE');
     if (active.length === 0) return candidates[0];
@@ -176,7 +179,7 @@ export class OktaDirectory implements Directory {
     this.options.log.warn('Several active Okta users share one email', { email: wanted, ids: active.map((u) => u.id) });
     throw new UpstreamError(
       'directory.person_ambiguous',
-      `${active.length} active Okta users have the email ${wanted}: ask an Okta admin to make it unique, or use the person's login.`,
+      `${active.length} active Okta users have the primary email ${wanted}: ask an Okta admin to make it unique.`,
       { detail: { email: wanted } },
     );
   }
@@ -185,7 +188,9 @@ export class OktaDirectory implements Directory {
     return `okta:${this.namespace}:${kind}:${name}`;
   }
 
-  private async read<T>(key: string): Promise<T | undefined> {
+  /** A cached answer, never when its window is configured to 0 (an entry written under an earlier config is ignored). */
+  private async read<T>(key: string, ttlSeconds: number): Promise<T | undefined> {
+    if (ttlSeconds <= 0) return undefined;
     const raw = await this.options.cache.cacheGet(key, this.options.clock.now());
     if (raw === undefined) return undefined;
     try {

@@ -9,11 +9,14 @@ describe.concurrent('who may request, as Okta says, through the real CLI', () =>
       const run = await d.request();
       expect(run.code, run.stdout).toBe(0);
       expect(run.json).toMatchObject({ status: 'approval_pending', requester: PEOPLE.dev.email, approvers: ['alice@example.com', 'bob@example.com'] });
-      // The requester was looked up, their groups read, and the approver group listed, all with the API token.
+      // The requester was looked up by primary email (never by login), their groups read, and the approver
+      // group listed, all with the API token.
+      const lookups = d.okta.requests.filter((r) => r.path === '/api/v1/users').map((r) => r.query.filter);
+      expect(lookups).toContain('profile.email eq "dev@example.com"');
+      expect(d.okta.requests.some((r) => decodeURIComponent(r.path) === '/api/v1/users/dev@example.com')).toBe(false);
       const paths = d.okta.requests.map((r) => decodeURIComponent(r.path));
       expect(paths).toEqual(
         expect.arrayContaining([
-          '/api/v1/users/dev@example.com',
           expect.stringMatching(/^\/api\/v1\/users\/[^/]+\/groups$/),
           expect.stringMatching(/^\/api\/v1\/groups\/[^/]+\/users$/),
         ]),
