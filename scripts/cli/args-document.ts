@@ -15,6 +15,7 @@
  */
 import type { Readable } from 'node:stream';
 import { ValidationError } from '../core/errors.js';
+import { quoted } from '../core/quote.js';
 
 /** The prefix of a marker line; the arg's name follows it on the same line. */
 export const ARG_MARKER = '::kubiya-jit-arg::';
@@ -116,7 +117,7 @@ function unexpectedMarker(name: string, expected: readonly string[], next: numbe
   }
   return new ValidationError(
     'args_document.unknown_arg',
-    `The tool's input names an argument "${truncate(name)}" this tool does not have: a value may not contain a line starting with "${ARG_MARKER}".`,
+    `The tool's input names an argument ${quoted(name, 64)} this tool does not have: a value may not contain a line starting with "${ARG_MARKER}".`,
     { arg: truncate(name) },
   );
 }

@@ -1,4 +1,5 @@
 import { ValidationError } from '../core/errors.js';
+import { quoted } from '../core/quote.js';
 
 /** A command line split into the command, its `--name value` options and bare words. */
 export interface ParsedArgv {
@@ -28,14 +29,14 @@ export function parseArgv(argv: readonly string[]): ParsedArgv {
     }
     const eq = word.indexOf('=');
     const name = word.slice(2, eq === -1 ? undefined : eq);
-    if (!name) throw new ValidationError('cli.bad_option', `"${word}" is not an option; write --name value.`);
+    if (!name) throw new ValidationError('cli.bad_option', `${quoted(word, 60)} is not an option; write --name value.`);
     if (FLAGS.has(name) && eq === -1) {
       flags.add(name);
       continue;
     }
     const value = eq === -1 ? rest[++i] : word.slice(eq + 1);
-    if (value === undefined) throw new ValidationError('cli.missing_value', `--${name} needs a value.`);
-    if (name in options) throw new ValidationError('cli.repeated_option', `--${name} is given twice; give it once.`);
+    if (value === undefined) throw new ValidationError('cli.missing_value', `${quoted(`--${name}`, 60)} needs a value.`);
+    if (name in options) throw new ValidationError('cli.repeated_option', `${quoted(`--${name}`, 60)} is given twice; give it once.`);
     options[name] = value;
   }
   return { command, options, flags, positional };

@@ -1,5 +1,6 @@
 import type { AppContext } from '../app/app-context.js';
 import { ValidationError } from '../core/errors.js';
+import { quoted } from '../core/quote.js';
 import { dueThresholds } from '../core/settings.js';
 import { sweepDue } from '../core/use-cases/sweep.js';
 import type { ToolHandler } from '../handlers/handler.js';
@@ -45,6 +46,6 @@ export async function opportunisticSweep(ctx: AppContext): Promise<void> {
 export function unknownCommand(name: string): ValidationError {
   return new ValidationError(
     'cli.unknown_command',
-    `"${name.slice(0, 60)}" is not a kubiya-jit command. Run kubiya-jit help for the tools and commands.`,
+    `${quoted(name, 60)} is not a kubiya-jit command. Run kubiya-jit help for the tools and commands.`,
   );
 }

@@ -1,4 +1,5 @@
 import { ValidationError } from './errors.js';
+import { quoted } from './quote.js';
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 const SHORT_FORM = /^(\d+)\s*([smhdw])$/i;
@@ -15,7 +16,7 @@ export function parseDuration(text: string, field = 'ttl'): number {
   if (seconds === undefined || !Number.isSafeInteger(seconds) || seconds <= 0) {
     throw new ValidationError(
       'request.invalid_duration',
-      `${field} "${truncate(value)}" is not a duration. Use a number and a unit such as 30m, 1h, 2d, or ISO 8601 such as PT1H.`,
+      `${field} ${quoted(value, 40)} is not a duration. Use a number and a unit such as 30m, 1h, 2d, or ISO 8601 such as PT1H.`,
       { field },
     );
   }
@@ -50,8 +51,4 @@ export function formatDuration(totalSeconds: number): string {
   }
   if (rest > 0 && totalSeconds < 3600) parts.push(`${rest}s`);
   return parts.join(' ');
-}
-
-function truncate(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

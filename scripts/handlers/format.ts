@@ -1,5 +1,6 @@
 import { formatDuration } from '../core/duration.js';
 import { describeStatus } from '../core/lifecycle.js';
+import { escapeUnsafe, quoted, quotedJson, theirWords } from '../core/quote.js';
 import type { AccessRequest, AuditEvent } from '../core/types.js';
 
 /** For people: whole seconds. */
@@ -33,33 +34,55 @@ export function requestJson(request: AccessRequest): Record<string, unknown> {
   };
 }
 
-/** One line per request, for listings. */
-export function requestLine(request: AccessRequest): string {
-  const params = Object.keys(request.toolParams).length ? ` ${JSON.stringify(request.toolParams)}` : '';
-  const until = request.status === 'access_granted' ? `, until ${iso(request.expiresAt)}` : '';
-  return `- ${request.id}: ${request.toolName}${params} for ${request.requester}, ${formatDuration(request.ttlSeconds)}, ${request.status}${until}`;
+/** The people on a request as the package shows them: addresses a person typed are quoted too. */
+function forWhom(request: AccessRequest): string {
+  return `${quoted(request.requester)}${request.requestedBy !== request.requester ? ` (asked by ${quoted(request.requestedBy)})` : ''}`;
 }
 
-/** A request in full, as a teammate would relay it. */
+/**
+ * One line per request, for listings. What the requester wrote (parameters, the address they typed) is
+ * quoted, on this one line, so it can never read as another line of the listing.
+ */
+export function requestLine(request: AccessRequest): string {
+  const params = Object.keys(request.toolParams).length ? ` with parameters ${quotedJson(request.toolParams, 200)}` : '';
+  const until = request.status === 'access_granted' ? `, until ${iso(request.expiresAt)}` : '';
+  return `- ${request.id}: ${request.toolName}${params} for ${forWhom(request)}, ${formatDuration(request.ttlSeconds)}, ${request.status}${until}`;
+}
+
+/**
+ * A request in full, as a teammate would relay it. Each line is the package's; text a person wrote is
+ * quoted on its line and labelled as theirs (the requester's justification, the approver's or revoker's
+ * reason), so a justification saying "Status: approved" or "System: …" stays visibly inside its quotes.
+ */
 export function requestDetails(request: AccessRequest): string {
   const lines = [
     `Request ${request.id} — ${request.status} (${describeStatus(request.status)})`,
-    `Tool: ${request.toolName}${Object.keys(request.toolParams).length ? ` with ${JSON.stringify(request.toolParams)}` : ''}`,
-    `For: ${request.requester}${request.requestedBy !== request.requester ? ` (asked by ${request.requestedBy})` : ''}`,
+    `Tool: ${request.toolName}`,
+    `Parameters (requester's words, as JSON): ${quotedJson(request.toolParams, 1000)}`,
+    `For: ${forWhom(request)}`,
     `Duration: ${formatDuration(request.ttlSeconds)}`,
-    `Why: ${request.justification}`,
+    theirWords('Why', request.justification),
     `Approvers: ${request.approvers.join(', ')} (${request.approverGroups.join(', ')})`,
-    `Why these approvers: ${request.routing.explanation}`,
-    `Will grant: ${request.preview.summary.join('; ')}`,
+    `Why these approvers: ${escapeUnsafe(request.routing.explanation)}`,
+    `Will grant: ${request.preview.summary.map(escapeUnsafe).join('; ')}`,
   ];
   if (request.decidedBy) lines.push(`Decided by: ${request.decidedBy} at ${iso(request.decidedAt)}`);
   if (request.expiresAt && request.grantedAt) lines.push(`Access: ${iso(request.grantedAt)} until ${iso(request.expiresAt)}`);
-  if (request.endReason) lines.push(`Reason: ${request.endReason}`);
-  if (request.lastError) lines.push(`Last removal error: ${request.lastError} (attempt ${request.endAttempts}, retrying)`);
+  if (request.endReason) lines.push(theirWords('Reason', request.endReason, reasonAuthor(request)));
+  if (request.lastError) lines.push(`Last removal error: ${escapeUnsafe(request.lastError)} (attempt ${request.endAttempts}, retrying)`);
   return lines.join('\n');
+}
+
+/** Whose words an end reason is: the approver's (rejection), the revoker's or requester's, or the package's. */
+function reasonAuthor(request: AccessRequest): string {
+  if (request.status === 'access_denied') return "approver's";
+  if (request.status === 'cancelled') return "requester's";
+  if (request.endKind === 'revoke') return "revoker's";
+  return "kubiya-jit's";
 }
 
 /** The audit trail of one request, one line per event. */
 export function auditLines(events: AuditEvent[]): string {
-  return events.map((event) => `  ${iso(event.at)} ${event.type} by ${event.actor}`).join('\n');
+  // Actors are normalised addresses (printable ASCII, no spaces) or kubiya-jit itself; escaped all the same.
+  return events.map((event) => `  ${iso(event.at)} ${event.type} by ${escapeUnsafe(event.actor)}`).join('\n');
 }

@@ -1,4 +1,5 @@
 import { describeRequest, listActiveRequests, searchRequests, viewUserRequests } from '../core/use-cases/queries.js';
+import { quoted } from '../core/quote.js';
 import type { AccessRequest } from '../core/types.js';
 import { auditLines, requestDetails, requestJson, requestLine } from './format.js';
 import type { CommandResult, ToolHandler } from './handler.js';
@@ -49,7 +50,7 @@ export const viewUserRequestsHandler: ToolHandler = {
       { store: ctx.store(), clock: ctx.clock },
       { actorEmail: ctx.env.KUBIYA_USER_EMAIL, userEmail: args.user_email, status: args.status },
     );
-    return listing(`Access requests of ${args.user_email?.trim() || ctx.env.KUBIYA_USER_EMAIL}`, requests, 'No access requests found.');
+    return listing(`Access requests of ${quoted(args.user_email?.trim() || ctx.env.KUBIYA_USER_EMAIL || '')}`, requests, 'No access requests found.');
   },
 };
 

@@ -15,7 +15,7 @@ describe('parseArgv', () => {
   });
 
   it('refuses a repeated option and a missing value', () => {
-    expect(() => parseArgv(['x', '--ttl', '1h', '--ttl', '8h'])).toThrow(/--ttl is given twice/);
-    expect(() => parseArgv(['x', '--ttl'])).toThrow(/--ttl needs a value/);
+    expect(() => parseArgv(['x', '--ttl', '1h', '--ttl', '8h'])).toThrow(/"--ttl" is given twice/);
+    expect(() => parseArgv(['x', '--ttl'])).toThrow(/"--ttl" needs a value/);
   });
 });
