@@ -44,6 +44,11 @@ export interface AccessRequest {
   requester: string;
   /** The person the runner says ran the request tool; differs from `requester` only on-behalf. */
   requestedBy: string;
+  /**
+   * The directory's stable ids (Okta user ids) of the people on the request, where the directory has them.
+   * People are compared by these, not by email text; absent with a directory that has no ids (config lists).
+   */
+  personIds?: PersonIds;
   justification: string;
   ttlSeconds: number;
   approverGroups: string[];
@@ -82,6 +87,16 @@ export interface AccessRequest {
   warned: boolean;
   /** Whether the approvers were alerted that revocation keeps failing. */
   alerted: boolean;
+}
+
+/** Directory ids of the people on a request, each recorded when that person acted. */
+export interface PersonIds {
+  requester?: string;
+  requestedBy?: string;
+  /** Ids of the approvers listed when the request was made. */
+  approvers?: string[];
+  decidedBy?: string;
+  endedBy?: string;
 }
 
 /** Which provider grants a request's access, and with which settings (policy, account, buckets, …). */

@@ -50,14 +50,9 @@ export async function dedicatedHandler(ctx: AppContext, name: string): Promise<T
           throw new ValidationError('revoke.ambiguous', `You have several active ${found.entry.name} grants (${active.map((r) => r.id).join(', ')}); give request_id.`);
         }
         requestId = active[0]!.id;
-      } else {
-        const request = await deps.store.get(requestId);
-        if (request && request.toolName !== found.entry.name) {
-          // Not named: whoever asks may not be involved in that request, and the tool it is for is its business.
-          throw new ValidationError('revoke.wrong_tool', `Request ${requestId} is not a ${found.entry.name} request; use revoke_access or the matching revoke tool.`);
-        }
       }
-      return revokeResult(await revokeAccess(deps, { requestId, reason: values.reason, actorEmail: ctx.env.KUBIYA_USER_EMAIL }));
+      // The tool is checked inside, after who may revoke: someone not involved learns nothing of the request.
+      return revokeResult(await revokeAccess(deps, { requestId, reason: values.reason, actorEmail: ctx.env.KUBIYA_USER_EMAIL, toolName: found.entry.name }));
     },
   };
 }

@@ -35,12 +35,13 @@ export const requestToolAccess: ToolHandler = {
 /** `approve_tool_access_request`: an approver approves or rejects; approval grants the access. */
 export const approveToolAccessRequest: ToolHandler = {
   name: 'approve_tool_access_request',
-  args: ['request_id', 'approval_action', 'ttl'],
+  args: ['request_id', 'approval_action', 'ttl', 'reason'],
   async run(ctx, args) {
     const request = await decideRequest(await ctx.deps(), {
       requestId: args.request_id,
       action: args.approval_action,
       ttl: args.ttl,
+      reason: args.reason,
       approverEmail: ctx.env.KUBIYA_USER_EMAIL,
     });
     const human =

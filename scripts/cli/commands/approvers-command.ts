@@ -1,6 +1,9 @@
 import type { AppContext } from '../../app/app-context.js';
 import { routeApprovers } from '../../core/approver-routing.js';
 import { ValidationError } from '../../core/errors.js';
+import { identityOrUndefined } from '../../core/identity.js';
+import { quoted } from '../../core/quote.js';
+import { resolveParty } from '../../core/people.js';
 import type { Json } from '../../core/types.js';
 import { eligibleApprovers } from '../../core/use-cases/approvers.js';
 import { explainApprovers, type GroupExplanation } from '../../core/use-cases/explain-approvers.js';
@@ -20,7 +23,7 @@ export async function approversCommand(ctx: AppContext, argv: ParsedArgv): Promi
   const name = argv.options.tool_name?.trim();
   if (!name) throw new ValidationError('cli.missing_tool', 'Give --tool_name (and optionally --tool_params and --justification).');
   const entry = deps.catalog.get(name);
-  if (!entry) throw new ValidationError('request.unknown_tool', `"${name.slice(0, 80)}" is not in the catalog.`);
+  if (!entry) throw new ValidationError('request.unknown_tool', `${quoted(name, 80)} is not in the catalog.`);
   let params: unknown = {};
   try {
     params = argv.options.tool_params ? JSON.parse(argv.options.tool_params) : {};
@@ -31,9 +34,10 @@ export async function approversCommand(ctx: AppContext, argv: ParsedArgv): Promi
     throw new ValidationError('request.params_not_object', '--tool_params must be a JSON object, such as {"region": "eu-west-1"}.');
   }
   const routing = await routeApprovers({ entry, params: params as Record<string, Json>, justification: argv.options.justification ?? '' }, await deps.knowledge(), deps.policy);
-  const requester = ctx.env.KUBIYA_USER_EMAIL?.trim().toLowerCase();
-  const approvers = await eligibleApprovers(deps, routing.groups, requester ? [requester] : []);
-  const directory = await explainApprovers(deps, routing.groups, requester ? [requester] : []);
+  const requester = identityOrUndefined(ctx.env.KUBIYA_USER_EMAIL);
+  const exclude = requester ? [await resolveParty(deps.directory, requester)] : [];
+  const approvers = (await eligibleApprovers(deps, routing.groups, exclude)).map((p) => p.email);
+  const directory = await explainApprovers(deps, routing.groups, exclude);
   return {
     human: [`${name} would be approved by ${approvers.join(', ')} (groups: ${routing.groups.join(', ')}).`, `Why: ${routing.explanation}`, ...directory.flatMap(describeGroup)].join('\n'),
     json: {

@@ -1,6 +1,7 @@
 import { describeStatus } from '../lifecycle.js';
 import { ConflictError, PermissionError } from '../errors.js';
 import { normaliseEmail } from '../identity.js';
+import { isOwner, resolveParty } from '../people.js';
 import type { AccessRequest } from '../types.js';
 import type { JitDeps } from './deps.js';
 import { loadRequest } from './load-request.js';
@@ -14,8 +15,10 @@ export async function cancelRequest(
 ): Promise<AccessRequest> {
   const actor = normaliseEmail(input.actorEmail, 'KUBIYA_USER_EMAIL (the person running the tool)');
   const request = await loadRequest(deps, input.requestId);
-  if (actor !== request.requester && actor !== request.requestedBy) {
-    throw new PermissionError('cancel.not_requester', `Only ${request.requester}, who asked, can cancel request ${request.id}. An approver can reject it instead.`);
+  const party = await resolveParty(deps.directory, actor);
+  if (!isOwner(party, request)) {
+    // Says nothing about the request (who asked, its tool, its state): the caller may not be involved in it.
+    throw new PermissionError('cancel.not_requester', `You cannot cancel request ${request.id}: only the person who asked can. An approver can reject it instead.`);
   }
   const reason = (input.reason ?? '').trim().slice(0, 500);
   const conflict = (r: AccessRequest) =>

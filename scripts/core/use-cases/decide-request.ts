@@ -2,7 +2,9 @@ import { formatDuration } from '../duration.js';
 import { describeStatus } from '../lifecycle.js';
 import { ConflictError, PermissionError, ValidationError } from '../errors.js';
 import { normaliseEmail } from '../identity.js';
-import type { AccessRequest } from '../types.js';
+import { quoted } from '../quote.js';
+import { mayBeSamePerson, requestedByOf, requesterOf, resolveParty } from '../people.js';
+import type { AccessRequest, Json } from '../types.js';
 import { isEligibleApprover } from './approvers.js';
 import type { JitDeps } from './deps.js';
 import { loadRequest } from './load-request.js';
@@ -18,7 +20,8 @@ export interface DecideInput {
   action: string | undefined;
   /** Optional TTL override on approval; must be within the tool's maximum. */
   ttl?: string | undefined;
-  note?: string | undefined;
+  /** The approver's reason, shown to the requester and kept in the audit log (mostly for a rejection). */
+  reason?: string | undefined;
   /** The approver, as the runner says (`KUBIYA_USER_EMAIL`). */
   approverEmail: string | undefined;
 }
@@ -32,13 +35,15 @@ export async function decideRequest(deps: JitDeps, input: DecideInput): Promise<
   const approver = normaliseEmail(input.approverEmail, 'KUBIYA_USER_EMAIL (the approver running the tool)');
   const action = (input.action ?? '').trim().toLowerCase();
   if (action !== 'approve' && action !== 'reject') {
-    throw new ValidationError('approval.invalid_action', `approval_action must be "approve" or "reject", not "${(input.action ?? '').slice(0, 20)}".`);
+    throw new ValidationError('approval.invalid_action', `approval_action must be "approve" or "reject", not ${quoted(input.action ?? '', 20)}.`);
   }
   const request = await loadRequest(deps, input.requestId);
+  // The approver as the directory knows them: compared by id with the people recorded on the request.
+  const actor = await resolveParty(deps.directory, approver);
 
   // Who may decide is checked before the request's state is shown: the answer "already approved by …"
   // is for the people involved, not for anyone holding a request id.
-  if (approver === request.requester || approver === request.requestedBy) {
+  if (mayBeSamePerson(actor, requesterOf(request)) || mayBeSamePerson(actor, requestedByOf(request))) {
     await refuse(deps, request, approver, 'self_approval');
     throw new PermissionError('approval.self_approval', `You cannot ${action} your own request ${request.id}. Another approver (${request.approvers.slice(0, 5).join(', ')}) must decide it.`);
   }
@@ -72,23 +77,42 @@ export async function decideRequest(deps: JitDeps, input: DecideInput): Promise<
     );
   }
   const now = deps.clock.now();
-  const note = (input.note ?? '').trim().slice(0, 500);
+  const reason = (input.reason ?? '').trim().slice(0, 500);
+  const personIds = actor.id ? { ...request.personIds, decidedBy: actor.id } : request.personIds;
+  const decidedById: Record<string, Json> = actor.id ? { decided_by_id: actor.id } : {};
 
   if (action === 'reject') {
-    const rejected = await transition(deps, request, 'reject', { decidedBy: approver, decidedAt: now, endedAt: now, endReason: note || undefined }, [
-      { type: 'request_rejected', actor: approver, data: note ? { note } : {} },
+    const rejected = await transition(deps, request, 'reject', { decidedBy: approver, decidedAt: now, endedAt: now, endReason: reason || undefined, personIds }, [
+      { type: 'request_rejected', actor: approver, data: { ...decidedById, ...(reason ? { reason } : {}) } },
     ]);
     if (!rejected) throw alreadyDecided(await loadRequest(deps, request.id));
     await announce(deps, rejected, 'rejected');
     return rejected;
   }
 
+  const expiresAt = now + ttlSeconds * 1000;
+  const grantedWith = grantTarget(entry!);
   const approved = await transition(
     deps,
     request,
     'approve',
-    { decidedBy: approver, decidedAt: now, ttlSeconds, expiresAt: now + ttlSeconds * 1000, grantedWith: grantTarget(entry!) },
-    [{ type: 'request_approved', actor: approver, data: { ttl_seconds: ttlSeconds, ...(ttlSeconds !== request.ttlSeconds ? { requested_ttl_seconds: request.ttlSeconds } : {}) } }],
+    { decidedBy: approver, decidedAt: now, ttlSeconds, expiresAt, grantedWith, personIds },
+    [
+      {
+        type: 'request_approved',
+        actor: approver,
+        // The expiry and what is granted are chained here: the sweeper and audit verify trust these, not the row.
+        data: {
+          ttl_seconds: ttlSeconds,
+          expires_at_ms: expiresAt,
+          expires_at: new Date(expiresAt).toISOString(),
+          granted_with: grantedWith as unknown as Json,
+          ...decidedById,
+          ...(reason ? { reason } : {}),
+          ...(ttlSeconds !== request.ttlSeconds ? { requested_ttl_seconds: request.ttlSeconds } : {}),
+        },
+      },
+    ],
   );
   if (!approved) throw alreadyDecided(await loadRequest(deps, request.id));
   return grantRequest(deps, approved, entry!);

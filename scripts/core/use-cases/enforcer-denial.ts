@@ -1,6 +1,8 @@
 import type { CatalogEntry } from '../catalog.js';
 import { canonicalJson } from '../canonical-json.js';
 import { PermissionError, ValidationError } from '../errors.js';
+import { sameIdentity } from '../identity.js';
+import { quoted, quotedJson } from '../quote.js';
 import type { AccessProvider } from '../ports.js';
 import type { Json } from '../types.js';
 
@@ -26,19 +28,19 @@ export async function checkDenial(
     );
   }
   const denial = await provider.describeDenial(enforcerRequestId);
-  if (denial.userEmail.trim().toLowerCase() !== request.requester) {
+  if (!sameIdentity(denial.userEmail, request.requester)) {
     throw new PermissionError('request.enforcer_request_not_yours', `Enforcer request ${enforcerRequestId} is another person's denied run; ask with your own.`);
   }
   if (denial.toolName !== request.entry.name) {
     throw new ValidationError(
       'request.enforcer_request_other_tool',
-      `Enforcer request ${enforcerRequestId} is for ${denial.toolName}, not ${request.entry.name}; use tool_name ${denial.toolName}.`,
+      `Enforcer request ${enforcerRequestId} is for ${quoted(denial.toolName, 80)}, not ${request.entry.name}; use that tool_name.`,
     );
   }
   if (request.paramsGiven && canonicalJson(request.params) !== canonicalJson(denial.parameters)) {
     throw new ValidationError(
       'request.enforcer_request_other_params',
-      `tool_params differ from the denied run's ${JSON.stringify(denial.parameters).slice(0, 200)}; leave tool_params empty to request exactly what was denied.`,
+      `tool_params differ from the denied run's ${quotedJson(denial.parameters, 200)}; leave tool_params empty to request exactly what was denied.`,
     );
   }
   return denial.parameters;

@@ -1,3 +1,5 @@
+import { identityOrUndefined } from '../identity.js';
+import { mayBeSamePerson, type Party } from '../people.js';
 import type { GroupReport } from '../ports.js';
 import type { JitDeps } from './deps.js';
 
@@ -15,8 +17,7 @@ export interface GroupExplanation {
  * may approve (with how they are in the group), and everyone listed who may not, with the reason — not
  * ACTIVE, the requester, or an account the directory could not map to a person.
  */
-export async function explainApprovers(deps: Pick<JitDeps, 'directory'>, groups: string[], exclude: string[]): Promise<GroupExplanation[]> {
-  const excluded = new Set(exclude.map((e) => e.toLowerCase()));
+export async function explainApprovers(deps: Pick<JitDeps, 'directory'>, groups: string[], exclude: Party[]): Promise<GroupExplanation[]> {
   const explanations: GroupExplanation[] = [];
   for (const group of groups) {
     // A directory without describeGroup (config, Okta) is explained from its member list.
@@ -27,9 +28,12 @@ export async function explainApprovers(deps: Pick<JitDeps, 'directory'>, groups:
     };
     const explanation: GroupExplanation = { group, source: report.source, approvers: [], notCounted: [] };
     for (const { person, note } of report.members) {
-      const email = person.email.toLowerCase();
-      if (!person.active) explanation.notCounted.push({ account: email, reason: 'not active in the directory' });
-      else if (excluded.has(email)) explanation.notCounted.push({ account: email, reason: 'the requester, who cannot approve their own request' });
+      // The same normalisation and the same id comparison as eligibleApprovers, so the two never disagree.
+      const email = identityOrUndefined(person.email);
+      const party: Party | undefined = email ? (person.id ? { email, id: person.id } : { email }) : undefined;
+      if (!email || !party) explanation.notCounted.push({ account: person.email.slice(0, 80), reason: 'an address that is not a valid identity' });
+      else if (!person.active) explanation.notCounted.push({ account: email, reason: 'not active in the directory' });
+      else if (exclude.some((p) => mayBeSamePerson(party, p))) explanation.notCounted.push({ account: email, reason: 'the requester, who cannot approve their own request' });
       else explanation.approvers.push({ email, ...(person.id ? { id: person.id } : {}), ...(note ? { note } : {}) });
     }
     explanation.notCounted.push(...report.unmatched.map((u) => ({ account: u.account, reason: `${u.reason}: not matched to anyone` })));

@@ -1,6 +1,8 @@
 import { ACTIVE_STATUSES } from '../lifecycle.js';
 import { PermissionError, ValidationError } from '../errors.js';
 import { normaliseEmail } from '../identity.js';
+import { quoted } from '../quote.js';
+import { isOwner, isSamePerson, resolveParty, type Party } from '../people.js';
 import type { RequestFilter } from '../ports.js';
 import type { AccessRequest, AuditEvent, RequestStatus } from '../types.js';
 import { isEligibleApprover } from './approvers.js';
@@ -11,9 +13,16 @@ const STATUSES: readonly RequestStatus[] = [
   'approval_pending', 'access_denied', 'cancelled', 'timed_out', 'granting', 'access_granted', 'failed', 'ending', 'access_expired', 'revoked',
 ];
 
-/** True when the person asked, was asked for, or is listed as an approver of the request. */
-function isInvolved(request: AccessRequest, email: string): boolean {
-  return request.requester === email || request.requestedBy === email || request.approvers.includes(email) || request.decidedBy === email;
+/**
+ * True when the person asked, was asked for, decided, or is listed as an approver of the request: by the
+ * directory ids recorded on it where there are some, else by the normalised email.
+ */
+function isInvolved(request: AccessRequest, actor: Party): boolean {
+  if (isOwner(actor, request)) return true;
+  const ids = request.personIds;
+  if (request.decidedBy && isSamePerson(actor, ids?.decidedBy ? { email: request.decidedBy, id: ids.decidedBy } : { email: request.decidedBy })) return true;
+  if (ids?.approvers) return actor.id !== undefined && ids.approvers.includes(actor.id);
+  return request.approvers.includes(actor.email);
 }
 
 /**
@@ -26,7 +35,8 @@ export async function describeRequest(
 ): Promise<{ request: AccessRequest; events: AuditEvent[] }> {
   const actor = normaliseEmail(input.actorEmail, 'KUBIYA_USER_EMAIL (the person running the tool)');
   const request = await loadRequest(deps, input.requestId);
-  if (!isInvolved(request, actor) && !(await isEligibleApprover(deps, actor, request.approverGroups))) {
+  const party = await resolveParty(deps.directory, actor);
+  if (!isInvolved(request, party) && !(await isEligibleApprover(deps, actor, request.approverGroups))) {
     throw new PermissionError('describe.not_involved', `Request ${request.id} can be seen by its requester and its approvers only.`);
   }
   return { request, events: await deps.store.auditEvents({ requestId: request.id }) };
@@ -93,7 +103,7 @@ function baseFilter(deps: Pick<JitDeps, 'clock'>, input: ListInput): RequestFilt
 function parseStatus(text: string): RequestStatus {
   const status = text.trim().toLowerCase() as RequestStatus;
   if (!STATUSES.includes(status)) {
-    throw new ValidationError('list.invalid_status', `status "${text.slice(0, 30)}" is not one of ${STATUSES.join(', ')}.`);
+    throw new ValidationError('list.invalid_status', `status ${quoted(text, 30)} is not one of ${STATUSES.join(', ')}.`);
   }
   return status;
 }
@@ -102,6 +112,6 @@ function parseSince(text: string, now: number): number {
   const relative = /^(\d+)([hdw])$/.exec(text);
   if (relative) return now - Number(relative[1]) * { h: 3600_000, d: 86_400_000, w: 604_800_000 }[relative[2] as 'h' | 'd' | 'w'];
   const at = Date.parse(text);
-  if (Number.isNaN(at)) throw new ValidationError('list.invalid_since', `since "${text.slice(0, 30)}" must be a date (2026-11-01) or an age such as 24h, 7d.`);
+  if (Number.isNaN(at)) throw new ValidationError('list.invalid_since', `since ${quoted(text, 30)} must be a date (2026-11-01) or an age such as 24h, 7d.`);
   return at;
 }

@@ -1,7 +1,8 @@
 import { routeApprovers } from '../approver-routing.js';
 import { isJitError, PermissionError, UpstreamError } from '../errors.js';
 import { normaliseEmail } from '../identity.js';
-import type { AccessRequest, GrantPreview, Json } from '../types.js';
+import type { Party } from '../people.js';
+import type { AccessRequest, GrantPreview, Json, PersonIds } from '../types.js';
 import { eligibleApprovers } from './approvers.js';
 import { checkDenial } from './enforcer-denial.js';
 import type { JitDeps } from './deps.js';
@@ -56,14 +57,18 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
   }
   checkParams(params, entry);
 
+  let requesterParty: Party = { email: requester };
+  let runnerParty: Party = { email: runner };
   await auditRefusals(deps, { runner, requester, toolName: entry.name }, async () => {
-    await checkRequester(deps, requester, entry);
+    requesterParty = await checkRequester(deps, requester, entry);
     // Asking for someone else is no way around the requester rules: whoever asks must be allowed to ask too.
-    if (runner !== requester) await checkRequester(deps, runner, entry, ' (who asked on their behalf)');
+    runnerParty = runner !== requester ? await checkRequester(deps, runner, entry, ' (who asked on their behalf)') : requesterParty;
   });
   await deps.notifier.ready?.();
   const routing = await routeApprovers({ entry, params, justification }, await deps.knowledge(), deps.policy);
-  const approvers = await eligibleApprovers(deps, routing.groups, [requester, runner]);
+  const approverParties = await eligibleApprovers(deps, routing.groups, [requesterParty, runnerParty]);
+  const approvers = approverParties.map((p) => p.email);
+  const personIds = recordedIds(requesterParty, runnerParty, approverParties);
 
   const now = deps.clock.now();
   const id = deps.newId();
@@ -83,6 +88,7 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
     toolParams: params,
     requester,
     requestedBy: runner,
+    ...(personIds ? { personIds } : {}),
     justification,
     ttlSeconds,
     approverGroups: routing.groups,
@@ -102,17 +108,45 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
       type: 'request_created',
       actor: runner,
       at: now,
-      data: { tool: entry.name, params, requester, ttl_seconds: ttlSeconds, justification, ...(enforcerRequestId ? { enforcer_request_id: enforcerRequestId } : {}) },
+      data: {
+        tool: entry.name,
+        params,
+        requester,
+        requested_by: runner,
+        ...(personIds?.requester ? { requester_id: personIds.requester } : {}),
+        ...(personIds?.requestedBy ? { requested_by_id: personIds.requestedBy } : {}),
+        ttl_seconds: ttlSeconds,
+        justification,
+        ...(enforcerRequestId ? { enforcer_request_id: enforcerRequestId } : {}),
+      },
     },
     {
       requestId: id,
       type: 'approvers_routed',
       actor: 'kubiya-jit',
       at: now,
-      data: { source: routing.source, groups: routing.groups, approvers, explanation: routing.explanation, matches: (routing.matches ?? []) as unknown as Json },
+      data: {
+        source: routing.source,
+        groups: routing.groups,
+        approvers,
+        ...(personIds?.approvers ? { approver_ids: personIds.approvers } : {}),
+        explanation: routing.explanation,
+        matches: (routing.matches ?? []) as unknown as Json,
+      },
     },
   ]);
   return postToApprovers(deps, request);
+}
+
+/** The directory ids to record on a new request, or undefined when the directory has none (config lists). */
+function recordedIds(requester: Party, runner: Party, approvers: Party[]): PersonIds | undefined {
+  const approverIds = approvers.flatMap((p) => (p.id ? [p.id] : []));
+  const ids: PersonIds = {
+    ...(requester.id ? { requester: requester.id } : {}),
+    ...(runner.id ? { requestedBy: runner.id } : {}),
+    ...(approverIds.length ? { approvers: approverIds } : {}),
+  };
+  return Object.keys(ids).length ? ids : undefined;
 }
 
 async function postToApprovers(deps: JitDeps, request: AccessRequest): Promise<AccessRequest> {

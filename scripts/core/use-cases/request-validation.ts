@@ -1,6 +1,8 @@
 import type { CatalogEntry } from '../catalog.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { PermissionError, ValidationError } from '../errors.js';
+import { escapeUnsafe, quoted } from '../quote.js';
+import type { Party } from '../people.js';
 import type { Json } from '../types.js';
 import type { JitDeps } from './deps.js';
 
@@ -19,7 +21,7 @@ export function findEntry(deps: JitDeps, toolName: string | undefined): CatalogE
   const shown = known.slice(0, 25).join(', ');
   throw new ValidationError(
     'request.unknown_tool',
-    `"${name.slice(0, 80)}" is not a tool you can request access to. Requestable: ${shown}${known.length > 25 ? ', …' : ''}.`,
+    `${quoted(name, 80)} is not a tool you can request access to. Requestable: ${shown}${known.length > 25 ? ', …' : ''}.`,
     { toolName: name },
   );
 }
@@ -35,7 +37,7 @@ export function parseParams(text: string | undefined): Record<string, Json> {
     try {
       params = JSON.parse(raw);
     } catch {
-      throw new ValidationError('request.params_not_json', `tool_params must be a JSON object, such as {"region": "eu-west-1"}; got: ${raw.slice(0, 80)}`);
+      throw new ValidationError('request.params_not_json', `tool_params must be a JSON object, such as {"region": "eu-west-1"}; got: ${quoted(raw, 80)}`);
     }
   }
   if (params === null || typeof params !== 'object' || Array.isArray(params)) {
@@ -48,7 +50,8 @@ export function parseParams(text: string | undefined): Record<string, Json> {
 export function checkParams(params: Record<string, Json>, entry: CatalogEntry): void {
   const issues = entry.validateParams(params);
   if (issues.length > 0) {
-    const list = issues.map((issue) => `${issue.path || '(top level)'} ${issue.message}`).join('; ');
+    // Paths and messages can carry the requester's parameter names: quoted, one line.
+    const list = issues.map((issue) => `${issue.path ? quoted(issue.path, 80) : '(top level)'} ${escapeUnsafe(issue.message).slice(0, 200)}`).join('; ');
     throw new ValidationError('request.params_invalid', `tool_params do not fit ${entry.name}: ${list}.`, { issues: issues as unknown as Json });
   }
 }
@@ -66,8 +69,11 @@ export function resolveTtl(ttl: string | undefined, entry: CatalogEntry, field =
   return seconds;
 }
 
-/** The person must be ACTIVE in the directory and in one of the entry's (or the config's) requester groups. */
-export async function checkRequester(deps: JitDeps, requester: string, entry: CatalogEntry, role = ''): Promise<void> {
+/**
+ * The person must be ACTIVE in the directory and in one of the entry's (or the config's) requester groups.
+ * Returns them as the directory knows them (with its stable id, where it has one) to record on the request.
+ */
+export async function checkRequester(deps: JitDeps, requester: string, entry: CatalogEntry, role = ''): Promise<Party> {
   const person = await deps.directory.findPerson(requester);
   if (!person || !person.active) {
     throw new PermissionError(
@@ -75,10 +81,11 @@ export async function checkRequester(deps: JitDeps, requester: string, entry: Ca
       `${requester}${role} is not an active user in the directory, so cannot request access. Ask your administrator to check the account.`,
     );
   }
+  const party: Party = person.id ? { email: requester, id: person.id } : { email: requester };
   const groups = entry.requesterGroups ?? deps.policy.allowedRequesterGroups;
-  if (groups.length === 0) return;
+  if (groups.length === 0) return party;
   for (const group of groups) {
-    if (await deps.directory.isActiveMember(requester, group)) return;
+    if (await deps.directory.isActiveMember(requester, group)) return party;
   }
   throw new PermissionError(
     'request.requester_not_allowed',

@@ -1,6 +1,7 @@
 import { describeStatus } from '../lifecycle.js';
-import { ConflictError, PermissionError } from '../errors.js';
+import { ConflictError, PermissionError, ValidationError } from '../errors.js';
 import { normaliseEmail } from '../identity.js';
+import { isOwner, resolveParty } from '../people.js';
 import type { AccessRequest } from '../types.js';
 import { isEligibleApprover } from './approvers.js';
 import type { JitDeps } from './deps.js';
@@ -13,24 +14,36 @@ export interface RevokeInput {
   requestId: string | undefined;
   reason: string | undefined;
   actorEmail: string | undefined;
+  /** For a dedicated revoke tool: the entry the request must be for (checked only once the caller may revoke it). */
+  toolName?: string;
 }
 
 /**
- * Ends active access before its TTL. Only the requester (or whoever asked on their behalf) and eligible
+ * Ends active access before its TTL, for a reason (required: it is kept in the audit log and shown to the
+ * requester). Only the requester (or whoever asked on their behalf, matched by directory id) and eligible
  * approvers may; revoking twice gives one revocation and a clear answer the second time.
  */
 export async function revokeAccess(deps: JitDeps, input: RevokeInput): Promise<AccessRequest> {
   const actor = normaliseEmail(input.actorEmail, 'KUBIYA_USER_EMAIL (the person running the tool)');
+  const reason = (input.reason ?? '').trim().slice(0, 500);
+  if (!reason) {
+    throw new ValidationError('revoke.missing_reason', 'reason is required: say in a short sentence why the access ends early, such as "Hotfix deployed".');
+  }
   const request = await loadRequest(deps, input.requestId);
-  const isOwner = actor === request.requester || actor === request.requestedBy;
-  if (!isOwner && !(await isEligibleApprover(deps, actor, request.approverGroups))) {
-    throw new PermissionError('revoke.not_allowed', `Only ${request.requester} or an approver of ${request.approverGroups.join(', ')} can revoke request ${request.id}.`);
+  const party = await resolveParty(deps.directory, actor);
+  const owner = isOwner(party, request);
+  if (!owner && !(await isEligibleApprover(deps, actor, request.approverGroups))) {
+    // Says nothing about the request (who asked, its tool, its state): the caller may not be involved in it.
+    throw new PermissionError('revoke.not_allowed', `You cannot revoke request ${request.id}: only its requester or one of its approvers can.`);
+  }
+  if (input.toolName !== undefined && request.toolName !== input.toolName) {
+    throw new ValidationError('revoke.wrong_tool', `Request ${request.id} is not a ${input.toolName} request; use revoke_access or the matching revoke tool.`);
   }
   if (request.status !== 'access_granted') throw notActive(request);
-  const reason = (input.reason ?? '').trim().slice(0, 500) || (isOwner ? 'ended by the requester' : 'revoked by an approver');
+  const personIds = party.id ? { ...request.personIds, endedBy: party.id } : request.personIds;
   // The lease keeps a concurrent sweeper from retrying this end while we are still running it.
-  const ending = await transition(deps, request, 'begin_end', { endKind: 'revoke', endedBy: actor, endReason: reason, nextAttemptAt: deps.clock.now() + 60_000 }, [
-    { type: 'revocation_started', actor, data: { reason } },
+  const ending = await transition(deps, request, 'begin_end', { endKind: 'revoke', endedBy: actor, endReason: reason, personIds, nextAttemptAt: deps.clock.now() + 60_000 }, [
+    { type: 'revocation_started', actor, data: { reason, ...(party.id ? { ended_by_id: party.id } : {}) } },
   ]);
   if (!ending) throw notActive(await loadRequest(deps, request.id));
   return completeEnd(deps, ending);

@@ -31,7 +31,7 @@ describe('ending access early, and what happens when a part fails', () => {
 
   it('refuses a revocation by someone who is neither requester nor approver', async () => {
     const id = await granted();
-    const run = await h.run(PEOPLE.carol.email, ['revoke_access', '--request_id', id]);
+    const run = await h.run(PEOPLE.carol.email, ['revoke_access', '--request_id', id, '--reason', 'Done with it']);
     expect(run.json.code).toBe('revoke.not_allowed');
     expect(h.grants()[id]).toBeDefined();
   });
@@ -39,7 +39,7 @@ describe('ending access early, and what happens when a part fails', () => {
   it('keeps retrying a removal the Enforcer refuses, alerts the approvers, and finishes once it recovers', async () => {
     const id = await granted();
     h.opa.injectFault({ status: 500, times: 2 });
-    const first = await h.run(PEOPLE.dev.email, ['revoke_access', '--request_id', id]);
+    const first = await h.run(PEOPLE.dev.email, ['revoke_access', '--request_id', id, '--reason', 'Done with it']);
     expect(first.code).toBe(1);
     expect(first.json).toMatchObject({ status: 'ending' });
     expect(first.json.last_error).toMatch(/500/);
