@@ -35,7 +35,7 @@ export async function opportunisticSweep(ctx: AppContext): Promise<void> {
   try {
     const next = await ctx.store().nextDueAt(dueThresholds(ctx.policy));
     if (next === undefined || next > ctx.clock.now()) return;
-    const report = await sweepDue(await ctx.deps(), { limit: OPPORTUNISTIC_SWEEP_LIMIT });
+    const report = await sweepDue(await ctx.deps(), { limit: OPPORTUNISTIC_SWEEP_LIMIT, light: true });
     if (report.errors.length) ctx.log.warn('opportunistic sweep had problems', { errors: report.errors });
   } catch (err) {
     ctx.log.error('opportunistic sweep failed', { error: String(err) });

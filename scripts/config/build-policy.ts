@@ -16,5 +16,7 @@ export function buildPolicy(file: JitConfigFile): PolicySettings {
     alertAfterFailures: file.expiry?.alert_after_failures ?? DEFAULT_POLICY.alertAfterFailures,
     maxRetryDelaySeconds: seconds(file.expiry?.max_retry_delay, 'expiry.max_retry_delay', DEFAULT_POLICY.maxRetryDelaySeconds),
     grantingLeaseSeconds: seconds(file.expiry?.granting_lease, 'expiry.granting_lease', DEFAULT_POLICY.grantingLeaseSeconds),
+    maxRequestsPerHour: file.requesters?.max_requests_per_hour ?? DEFAULT_POLICY.maxRequestsPerHour,
+    maxRefusedDecisionsPerRequest: file.approvals?.max_refused_decisions ?? DEFAULT_POLICY.maxRefusedDecisionsPerRequest,
   };
 }

@@ -21,6 +21,7 @@ export const jitConfigSchema = {
       properties: {
         allowed_groups: groupList,
         allow_on_behalf: { type: 'boolean' },
+        max_requests_per_hour: { type: 'integer', minimum: 1, maximum: 10000 },
       },
     },
     approvals: {
@@ -29,6 +30,7 @@ export const jitConfigSchema = {
       properties: {
         default_approver_groups: groupList,
         timeout: duration,
+        max_refused_decisions: { type: 'integer', minimum: 1, maximum: 10000 },
         knowledge: {
           type: 'object',
           additionalProperties: false,

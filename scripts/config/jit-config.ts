@@ -1,9 +1,10 @@
 /** The config file's shape after schema validation (snake_case, as written). */
 export interface JitConfigFile {
-  requesters?: { allowed_groups?: string[]; allow_on_behalf?: boolean };
+  requesters?: { allowed_groups?: string[]; allow_on_behalf?: boolean; max_requests_per_hour?: number };
   approvals?: {
     default_approver_groups?: string[];
     timeout?: string;
+    max_refused_decisions?: number;
     knowledge?: { dir?: string; allowlist: string[]; min_score?: number };
   };
   directory?: {

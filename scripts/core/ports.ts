@@ -8,6 +8,8 @@ import type { AccessRequest, AuditEvent, GrantPreview, Json, MessageRef, NewAudi
 export interface RequestFilter {
   statuses?: readonly RequestStatus[];
   requester?: string;
+  /** Requests made by this person (whoever ran the request tool, for themselves or on someone's behalf). */
+  requestedBy?: string;
   toolName?: string;
   /** Requests this person may decide (is in `approvers`). */
   approver?: string;

@@ -20,6 +20,10 @@ export interface PolicySettings {
   maxRetryDelaySeconds: number;
   /** A request still `granting` after this long was left by a run that died; the sweeper cleans it up. */
   grantingLeaseSeconds: number;
+  /** Most requests one person may create (as requester or on someone's behalf) in any hour. */
+  maxRequestsPerHour: number;
+  /** Most refused decisions (self-approval, not eligible) recorded per request; later ones are refused unrecorded. */
+  maxRefusedDecisionsPerRequest: number;
 }
 
 /** Settings used when the config says nothing. */
@@ -34,6 +38,8 @@ export const DEFAULT_POLICY: PolicySettings = {
   alertAfterFailures: 3,
   maxRetryDelaySeconds: 15 * 60,
   grantingLeaseSeconds: 15 * 60,
+  maxRequestsPerHour: 20,
+  maxRefusedDecisionsPerRequest: 20,
 };
 
 /** The sweeper's thresholds in milliseconds, from the policy. */

@@ -77,6 +77,7 @@ export class SqliteRequestStore implements RequestStore {
       params[name] = value;
     };
     if (filter.requester) add('requester = @requester', 'requester', filter.requester);
+    if (filter.requestedBy) add(`json_extract(body, '$.requestedBy') = @requestedBy`, 'requestedBy', filter.requestedBy);
     if (filter.toolName) add('tool_name = @toolName', 'toolName', filter.toolName);
     if (filter.approver) add(`EXISTS (SELECT 1 FROM json_each(body, '$.approvers') WHERE value = @approver)`, 'approver', filter.approver);
     if (filter.text) add(`body LIKE @text ESCAPE '\\'`, 'text', `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);

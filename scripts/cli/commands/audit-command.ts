@@ -2,6 +2,8 @@ import { createWriteStream } from 'node:fs';
 import type { AppContext } from '../../app/app-context.js';
 import { verifyChain } from '../../core/audit-chain.js';
 import { ValidationError } from '../../core/errors.js';
+import { escapeUnsafe } from '../../core/quote.js';
+import { findRowProblems } from '../../core/use-cases/verify-rows.js';
 import type { AuditEvent } from '../../core/types.js';
 import type { CommandResult } from '../../handlers/handler.js';
 import type { ParsedArgv } from '../parse-argv.js';
@@ -19,6 +21,16 @@ export async function auditCommand(ctx: AppContext, argv: ParsedArgv): Promise<C
         const shown = `${missing.slice(0, 5).join(', ')}${missing.length > 5 ? `, and ${missing.length - 5} more` : ''}`;
         const problem = `${missing.length} stored request${missing.length > 1 ? 's have' : ' has'} no request_created event in the log (${shown}): events were deleted from its end`;
         return { human: `Audit log TAMPERED: ${problem} (checked ${verdict.events} events).`, json: { ok: false, events: verdict.events, problem, requests: missing }, exitCode: 2 };
+      }
+      // The chain holds; the rows must say what it says (an edited expiry, wider parameters, another requester).
+      const rows = await findRowProblems(ctx.store(), events);
+      if (rows.length > 0) {
+        const problem = `${rows.length} stored request${rows.length > 1 ? 's disagree' : ' disagrees'} with the audit log: ${rows.slice(0, 5).map((r) => escapeUnsafe(r.problem)).join('; ')}${rows.length > 5 ? `; and ${rows.length - 5} more` : ''}`;
+        return {
+          human: `Audit log TAMPERED: ${problem} (checked ${verdict.events} events).`,
+          json: { ok: false, events: verdict.events, problem, requests: rows.map((r) => ({ request_id: r.requestId, fields: r.mismatches })) },
+          exitCode: 2,
+        };
       }
       return {
         human: `Audit log intact: ${verdict.events} events, head hash ${verdict.headHash}. Keep the head hash somewhere else to detect a truncated log later.`,

@@ -13,6 +13,7 @@ import { resolveTtl } from './request-validation.js';
 import { grantTarget } from './grant-context.js';
 import { grantRequest } from './grant-request.js';
 import { transition } from './transition.js';
+import { checkRow } from './verify-row.js';
 
 /** An approver's decision, as raw tool arguments. */
 export interface DecideInput {
@@ -76,6 +77,15 @@ export async function decideRequest(deps: JitDeps, input: DecideInput): Promise<
       { maxSeconds: entry!.maxTtlSeconds },
     );
   }
+  // What the approver decides on is what the approvers were shown: a row edited since (wider parameters,
+  // another person, another TTL) disagrees with its chained events and is not decided at all.
+  const { mismatches } = await checkRow(deps, request, 'decision');
+  if (mismatches.length > 0) {
+    throw new ConflictError(
+      'request.tampered',
+      `Request ${request.id} cannot be decided: its stored ${mismatches.map((m) => m.field).join(', ')} no longer match${mismatches.length === 1 ? 'es' : ''} what was requested and shown to the approvers (its audit trail). An operator must check the database (kubiya-jit audit verify); the requester can ask again.`,
+    );
+  }
   const now = deps.clock.now();
   const reason = (input.reason ?? '').trim().slice(0, 500);
   const personIds = actor.id ? { ...request.personIds, decidedBy: actor.id } : request.personIds;
@@ -118,7 +128,20 @@ export async function decideRequest(deps: JitDeps, input: DecideInput): Promise<
   return grantRequest(deps, approved, entry!);
 }
 
+/**
+ * Records a refused decision, up to `approvals.max_refused_decisions` per request; past that bound the attempt
+ * is refused with its own clear error and stores nothing, so nobody can grow the audit log without limit.
+ */
 async function refuse(deps: JitDeps, request: AccessRequest, approver: string, reason: string): Promise<void> {
+  const max = deps.policy.maxRefusedDecisionsPerRequest;
+  const refused = (await deps.store.auditEvents({ requestId: request.id })).filter((event) => event.type === 'decision_refused').length;
+  if (refused >= max) {
+    throw new PermissionError(
+      'approval.too_many_refusals',
+      `Request ${request.id} has had ${refused} refused decision attempts, the most that are recorded (approvals.max_refused_decisions). This attempt is refused too, and nothing was stored.`,
+      { max },
+    );
+  }
   await deps.store.appendAudit([{ requestId: request.id, type: 'decision_refused', actor: approver, at: deps.clock.now(), data: { reason } }]);
 }
 

@@ -8,7 +8,7 @@ import { checkDenial } from './enforcer-denial.js';
 import type { JitDeps } from './deps.js';
 import { grantContext } from './grant-context.js';
 import { auditRefusals, refusedRequest } from './refused-request.js';
-import { checkJustification, checkParams, checkRequester, findEntry, parseParams, resolveTtl } from './request-validation.js';
+import { checkJustification, checkParams, checkRequestRate, checkRequester, findEntry, parseParams, resolveTtl } from './request-validation.js';
 import { transition } from './transition.js';
 
 /** What the person (through the teammate) asked for, as raw strings from the tool's arguments. */
@@ -64,6 +64,8 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
     // Asking for someone else is no way around the requester rules: whoever asks must be allowed to ask too.
     runnerParty = runner !== requester ? await checkRequester(deps, runner, entry, ' (who asked on their behalf)') : requesterParty;
   });
+  // Not a refusal to audit: a person over the bound would otherwise fill the log, and nothing is stored.
+  await checkRequestRate(deps, runner);
   await deps.notifier.ready?.();
   const routing = await routeApprovers({ entry, params, justification }, await deps.knowledge(), deps.policy);
   const approverParties = await eligibleApprovers(deps, routing.groups, [requesterParty, runnerParty]);

@@ -104,3 +104,20 @@ export function checkJustification(text: string | undefined): string {
   }
   return justification;
 }
+
+/**
+ * Bounds what one person can create: at most `requesters.max_requests_per_hour` requests made by them (for
+ * themselves or on someone's behalf) in the last hour. Past it the request is refused before anything is
+ * stored or sent.
+ */
+export async function checkRequestRate(deps: JitDeps, runner: string): Promise<void> {
+  const max = deps.policy.maxRequestsPerHour;
+  const recent = await deps.store.list({ requestedBy: runner, createdAfter: deps.clock.now() - 3_600_000, limit: max });
+  if (recent.length >= max) {
+    throw new PermissionError(
+      'request.rate_limited',
+      `${runner} has made ${max} access requests in the last hour, the most allowed (requesters.max_requests_per_hour). Nothing was stored; wait, or ask an approver about the pending ones (view_user_requests lists them).`,
+      { max },
+    );
+  }
+}

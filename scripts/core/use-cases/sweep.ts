@@ -7,6 +7,7 @@ import { runDueFollowUps } from './follow-ups.js';
 import { grantContext, removalTarget } from './grant-context.js';
 import { announce } from './notify.js';
 import { transition } from './transition.js';
+import { restoreTamperedRows } from './verify-row.js';
 
 /** What one sweep did, request ids by outcome. */
 export interface SweepReport {
@@ -24,10 +25,13 @@ const END_LEASE_MS = 60_000;
 /**
  * Acts on every request whose time has come, at most `limit` of them: ends expired grants, retries failed
  * removals, times out stale approvals, warns before expiry, and cleans up grants a crashed run left half-made.
- * One request's failure is recorded and the sweep goes on.
+ * One request's failure is recorded and the sweep goes on. Unless `light` (the few due items a tool run
+ * handles first), it also restores rows edited away from their audit trail before reading what is due.
  */
-export async function sweepDue(deps: JitDeps, options: { limit: number }): Promise<SweepReport> {
+export async function sweepDue(deps: JitDeps, options: { limit: number; light?: boolean }): Promise<SweepReport> {
   const report: SweepReport = { expired: [], retrying: [], timedOut: [], warned: [], reconciled: [], errors: [] };
+  // Rows are checked against their audit trail first, so an edited expiry cannot hide a grant from `due`.
+  if (!options.light) await restoreTamperedRows(deps, report);
   const now = deps.clock.now();
   const due = await deps.store.due(now, dueThresholds(deps.policy), options.limit);
   for (const request of due) {
