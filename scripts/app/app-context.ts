@@ -10,6 +10,7 @@ import { lazyPort } from '../adapters/lazy-port.js';
 import { SqliteRequestStore } from '../adapters/store/sqlite-request-store.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { buildPolicy } from '../config/build-policy.js';
+import { unenforcedToolsWarning } from '../config/enforcement-warnings.js';
 import type { LoadedConfig } from '../config/jit-config.js';
 import { knowledgeSource } from '../config/knowledge-source.js';
 import { loadConfig } from '../config/load-config.js';
@@ -45,6 +46,8 @@ export class AppContext {
     this.clock = overrides.clock ?? systemClock;
     this.log = overrides.log ?? createLogger({ file: logPath(env), stderr: env.JIT_LOG === 'stderr' });
     this.policy = buildPolicy(config.file);
+    const unenforced = unenforcedToolsWarning(config.file);
+    if (unenforced) this.log.warn(unenforced, { config: config.path });
   }
 
   /** Loads the config named by the environment and prepares a context. */

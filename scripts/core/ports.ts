@@ -247,11 +247,23 @@ export interface EnforcerDenial {
   userEmail: string;
 }
 
+/** A denial the Enforcer lists as still waiting (not yet approved), with the id it gave the person. */
+export interface PendingDenial extends EnforcerDenial {
+  id: string;
+}
+
 /** The Kubiya Enforcer (or an OPA-based one): where tool-run allows are written. */
 export interface Enforcer {
   readonly kind: string;
   /** What a denied tool run was, by the id the Enforcer gave the person; only Enforcers that keep denials have it. */
   describeDenial?(enforcerRequestId: string): Promise<EnforcerDenial>;
+  /** The denials still waiting for approval; only Enforcers that keep denials have it. */
+  pendingDenials?(): Promise<PendingDenial[]>;
+  /**
+   * Approves the denied run `enforcerRequestId` under `grant` (its approver, until its expiry). Only Enforcers
+   * that keep denials have it; the caller has checked that the run is within the grant's scope.
+   */
+  approveDenial?(enforcerRequestId: string, grant: EnforcerGrant): Promise<void>;
   /** Writes the time-bound allow. Writing the same grant again is success. */
   allow(grant: EnforcerGrant): Promise<void>;
   /** Removes the allow. Removing one that is not there is success. */
@@ -290,6 +302,10 @@ export interface AccessProvider {
   validate?(ctx: GrantContext): Promise<void>;
   /** For requests that began as an Enforcer denial: what was denied, by the Enforcer's request id. */
   describeDenial?(enforcerRequestId: string): Promise<EnforcerDenial>;
+  /** Denied runs still waiting at the Enforcer, for approving those an active grant covers. */
+  pendingDenials?(): Promise<PendingDenial[]>;
+  /** Approves a denied run that the active grant `ctx` covers, for the grant's remaining time. */
+  approveDenial?(enforcerRequestId: string, ctx: GrantContext): Promise<void>;
   /**
    * The grant ids of everything this provider finds at its target (by tag, path or name), for
    * reconciliation. Ids that could not be stored in AWS as they are come back as the key AWS holds.

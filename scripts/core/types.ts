@@ -73,6 +73,11 @@ export interface AccessRequest {
   /** The Enforcer's request id, when the request began as an Enforcer denial ("Access denied. Request ID: …"). */
   enforcerRequestId?: string;
   /**
+   * Ids of later Enforcer denials approved under this grant (the person ran the tool again within its scope).
+   * The Kubiya Enforcer cannot withdraw an approval, so these stay allowed until the grant's expiry.
+   */
+  enforcerApprovals?: string[];
+  /**
    * The provider and its settings as they were when the request was approved. Removal uses these, so an entry
    * changed (another policy, another account) or removed from the config since still has what it granted
    * taken away. Absent on rows approved before it was recorded; those fall back to the current entry.
@@ -112,6 +117,11 @@ export interface GrantPreview {
   summary: string[];
   /** The exact documents that will be written (Enforcer allow, IAM policy document), for the record. */
   documents: Record<string, Json>;
+  /**
+   * True when approval writes nothing that enforces anything (`enforcer.type: none`): the approval is only
+   * recorded, so no output may say the person "has access until …".
+   */
+  recordOnly?: boolean;
 }
 
 /** One append-only audit event, chained by hash to the one before it. */

@@ -5,7 +5,7 @@ import { requestAccess } from '../core/use-cases/request-access.js';
 import { revokeAccess } from '../core/use-cases/revoke-access.js';
 import { findDedicatedTool, toolParamsFromArgs } from '../../tools/definitions/generated.js';
 import { revokeResult } from './end-handlers.js';
-import { requestJson } from './format.js';
+import { requestOutcomeResult } from './request-handlers.js';
 import type { ToolHandler } from './handler.js';
 
 /**
@@ -22,7 +22,7 @@ export async function dedicatedHandler(ctx: AppContext, name: string): Promise<T
       name,
       args,
       async run(_ctx, values) {
-        const request = await requestAccess(deps, {
+        const outcome = await requestAccess(deps, {
           toolName: found.entry.name,
           userEmail: values.user_email,
           toolParams: JSON.stringify(toolParamsFromArgs(found.entry, values)),
@@ -30,10 +30,7 @@ export async function dedicatedHandler(ctx: AppContext, name: string): Promise<T
           justification: values.justification,
           runnerEmail: ctx.env.KUBIYA_USER_EMAIL,
         });
-        return {
-          human: `Access request ${request.id} for ${request.toolName} is waiting for approval by ${request.approvers.join(', ')} (${request.routing.explanation}).`,
-          json: requestJson(request),
-        };
+        return requestOutcomeResult(outcome);
       },
     };
   }

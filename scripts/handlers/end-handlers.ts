@@ -1,3 +1,5 @@
+import { lingeringApprovalNotice } from '../core/enforcer-lingering.js';
+import { escapeUnsafe } from '../core/quote.js';
 import { cancelRequest } from '../core/use-cases/cancel-request.js';
 import { revokeAccess } from '../core/use-cases/revoke-access.js';
 import { requestJson } from './format.js';
@@ -8,12 +10,14 @@ import type { AccessRequest } from '../core/types.js';
 export function revokeResult(request: AccessRequest): CommandResult {
   if (request.status === 'ending') {
     return {
-      human: `Revocation of ${request.id} started, but removing the access failed (${request.lastError ?? 'unknown error'}). kubiya-jit keeps retrying automatically; the Enforcer allow and any AWS expiry condition still end it at ${new Date(request.expiresAt ?? 0).toISOString()}.`,
+      human: `Revocation of ${request.id} started, but removing the access failed (${escapeUnsafe(request.lastError ?? 'unknown error')}). kubiya-jit keeps retrying automatically; the Enforcer allow and any AWS expiry condition still end it at ${new Date(request.expiresAt ?? 0).toISOString()}.`,
       json: requestJson(request),
       exitCode: 1,
     };
   }
-  return { human: `Access for request ${request.id} (${request.toolName}, ${request.requester}) has been revoked.`, json: requestJson(request) };
+  const lingering = lingeringApprovalNotice(request);
+  const done = `Access for request ${request.id} (${request.toolName}, ${request.requester}) has been revoked.`;
+  return { human: lingering ? `${done}\n${lingering}` : done, json: { ...requestJson(request), ...(lingering ? { enforcer_approvals_last_until: new Date(request.expiresAt ?? 0).toISOString() } : {}) } };
 }
 
 /** `revoke_access`: end active access early. */

@@ -1,17 +1,47 @@
 import { formatDuration } from '../core/duration.js';
 import { decideRequest } from '../core/use-cases/decide-request.js';
-import { requestAccess } from '../core/use-cases/request-access.js';
+import { requestAccess, type RequestOutcome } from '../core/use-cases/request-access.js';
+import { escapeUnsafe } from '../core/quote.js';
 import { requestDetails, requestJson } from './format.js';
-import type { ToolHandler } from './handler.js';
+import type { CommandResult, ToolHandler } from './handler.js';
 
 const iso = (ms: number | undefined) => new Date(ms ?? 0).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** `request_tool_access`: validate, route to approvers, post to Slack. */
+/** Said wherever an approval writes nothing (`enforcer.type: none`), instead of "has access until …". */
+export const RECORD_ONLY_WARNING =
+  'Warning: enforcer.type is none, so nothing enforces this: kubiya-jit writes no Enforcer allow and does not restrict runs of the tool; the approval is only recorded.';
+
+/** What asking printed: the new request waiting for approval, or a denied run approved under an active grant. */
+export function requestOutcomeResult(outcome: RequestOutcome): CommandResult {
+  if (outcome.kind === 'covered') {
+    const { grant, enforcerRequestId } = outcome;
+    return {
+      human: [
+        `Approved at once: the denied run ${enforcerRequestId} is within ${grant.requester}'s active grant ${grant.id} for ${grant.toolName}, so the Kubiya Enforcer now allows it until ${iso(grant.expiresAt)}.`,
+        'No new request was made and the approvers were not asked again; the approval is in the audit log of that grant. Run the tool again now.',
+      ].join('\n'),
+      json: { ...requestJson(grant), auto_approved: { enforcer_request_id: enforcerRequestId, under_request_id: grant.id } },
+    };
+  }
+  const { request } = outcome;
+  return {
+    human: [
+      `Access request ${request.id} is waiting for approval.`,
+      `${request.toolName} for ${request.requester}, ${formatDuration(request.ttlSeconds)}.`,
+      `Approvers (${request.approverGroups.join(', ')}): ${request.approvers.join(', ')} — ${escapeUnsafe(request.routing.explanation)}`,
+      `They were notified in Slack; ${request.requester} gets a direct message when one of them decides.`,
+      ...(request.preview.recordOnly ? [RECORD_ONLY_WARNING] : []),
+    ].join('\n'),
+    json: requestJson(request),
+  };
+}
+
+/** `request_tool_access`: validate, route to approvers, post to Slack; or approve a covered Enforcer denial. */
 export const requestToolAccess: ToolHandler = {
   name: 'request_tool_access',
   args: ['tool_name', 'user_email', 'tool_params', 'ttl', 'justification', 'enforcer_request_id'],
   async run(ctx, args) {
-    const request = await requestAccess(await ctx.deps(), {
+    const outcome = await requestAccess(await ctx.deps(), {
       toolName: args.tool_name,
       userEmail: args.user_email,
       toolParams: args.tool_params,
@@ -20,15 +50,7 @@ export const requestToolAccess: ToolHandler = {
       runnerEmail: ctx.env.KUBIYA_USER_EMAIL,
       enforcerRequestId: args.enforcer_request_id,
     });
-    return {
-      human: [
-        `Access request ${request.id} is waiting for approval.`,
-        `${request.toolName} for ${request.requester}, ${formatDuration(request.ttlSeconds)}.`,
-        `Approvers (${request.approverGroups.join(', ')}): ${request.approvers.join(', ')} — ${request.routing.explanation}`,
-        `They were notified in Slack; ${request.requester} gets a direct message when one of them decides.`,
-      ].join('\n'),
-      json: requestJson(request),
-    };
+    return requestOutcomeResult(outcome);
   },
 };
 
@@ -44,10 +66,14 @@ export const approveToolAccessRequest: ToolHandler = {
       reason: args.reason,
       approverEmail: ctx.env.KUBIYA_USER_EMAIL,
     });
-    const human =
-      request.status === 'access_granted'
-        ? `Approved request ${request.id}: ${request.requester} has ${request.toolName} until ${iso(request.expiresAt)} (${formatDuration(request.ttlSeconds)}). It will be removed automatically then.`
-        : `Rejected request ${request.id}; ${request.requester} has been told.`;
+    let human: string;
+    if (request.status !== 'access_granted') {
+      human = `Rejected request ${request.id}; ${request.requester} has been told${request.endReason ? ', with the reason given' : ''}.`;
+    } else if (request.preview.recordOnly) {
+      human = `Approved request ${request.id}: recorded that ${request.requester} may run ${request.toolName} until ${iso(request.expiresAt)} (${formatDuration(request.ttlSeconds)}). Nothing was written anywhere.\n${RECORD_ONLY_WARNING}`;
+    } else {
+      human = `Approved request ${request.id}: ${request.requester} has ${request.toolName} until ${iso(request.expiresAt)} (${formatDuration(request.ttlSeconds)}). It will be removed automatically then.`;
+    }
     return { human, json: requestJson(request) };
   },
 };

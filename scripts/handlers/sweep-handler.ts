@@ -1,3 +1,4 @@
+import { escapeUnsafe } from '../core/quote.js';
 import { sweepDue, type SweepReport } from '../core/use-cases/sweep.js';
 import type { CommandResult, ToolHandler } from './handler.js';
 
@@ -9,8 +10,9 @@ export function sweepResult(report: SweepReport): CommandResult {
     `${report.warned.length} warned`,
     `${report.reconciled.length} cleaned up`,
     `${report.retrying.length} retrying`,
+    `${report.autoApproved.length} Enforcer denial${report.autoApproved.length === 1 ? '' : 's'} approved under active grants`,
   ];
-  const errors = report.errors.map((e) => `- ${e.requestId}: ${e.message}`);
+  const errors = report.errors.map((e) => `- ${e.requestId}: ${escapeUnsafe(e.message)}`);
   return {
     human: `Sweep: ${parts.join(', ')}.${errors.length ? `\nProblems:\n${errors.join('\n')}` : ''}`,
     json: { ...report },

@@ -5,7 +5,12 @@
  * not public: the describe shape is the documented one, the list shape and the error bodies are this
  * stand-in's guesses. It is NOT the Enforcer and decides nothing; it records approvals so a test can read
  * them. Denied requests are created with {@link KubiyaEnforcerServer.createDeniedRequest}, standing in for
- * the Enforcer denying a tool run. Only Node's standard library is used, so compiled code can run it.
+ * the Enforcer denying a tool run, or with {@link KubiyaEnforcerServer.attemptRun}, which stands in for the
+ * tool manager asking the Enforcer about a run (`POST /enforce`, whose wire shape is not public, so it is a
+ * method here, not a route): a run an approved, unexpired request of the same person, tool and parameters
+ * covers is allowed; any other is denied with a new request id. How the real Enforcer matches a later run to
+ * an approval is not public either; this is the stand-in's reading (exact tool and parameters, the address
+ * compared without regard to ASCII case). Only Node's standard library is used, so compiled code can run it.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -36,6 +41,8 @@ export interface KubiyaEnforcerServer {
   createDeniedRequest(run: { userEmail: string; toolName: string; parameters?: Record<string, unknown> }): string;
   /** Whether the request is approved and its TTL has not run out at the stand-in's clock. */
   isAllowed(id: string): boolean;
+  /** The tool manager asking about a run: allowed under an approved request, else denied with a new request id. */
+  attemptRun(run: { userEmail: string; toolName: string; parameters?: Record<string, unknown> }): { allowed: boolean; requestId: string };
   close(): Promise<void>;
 }
 
@@ -99,6 +106,22 @@ export async function startKubiyaEnforcerServer(options: { now?: () => number } 
       const found = denied.get(id);
       return found?.status === 'approved' && found.approvedUntil !== undefined && now() < found.approvedUntil;
     },
+    attemptRun(run) {
+      const parameters = run.parameters ?? {};
+      const covering = [...denied.values()].find(
+        (r) =>
+          r.status === 'approved' &&
+          r.approvedUntil !== undefined &&
+          now() < r.approvedUntil &&
+          asciiLower(r.userEmail) === asciiLower(run.userEmail) &&
+          r.toolName === run.toolName &&
+          sameJson(r.parameters, parameters),
+      );
+      if (covering) return { allowed: true, requestId: covering.id };
+      const id = randomUUID();
+      denied.set(id, { id, userEmail: run.userEmail, toolName: run.toolName, parameters, status: 'denied' });
+      return { allowed: false, requestId: id };
+    },
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };
 }
@@ -110,6 +133,21 @@ export function parseGoDuration(text: string): number | undefined {
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
   const total = parts.reduce((sum, p) => sum + Number(p[1]) * unitMs[p[2]!]!, 0);
   return total > 0 ? total : undefined;
+}
+
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
 }
 
 function safeDecode(segment: string): string {

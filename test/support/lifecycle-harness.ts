@@ -124,6 +124,20 @@ export class LifecycleHarness {
     });
   }
 
+  /** Runs `kubiya-jit <args>` as `as` without `--output json`: what a person (or the teammate) reads. */
+  runText(as: string | undefined, args: string[], options: { env?: Record<string, string> } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolvePromise, reject) => {
+      const child = spawn(process.execPath, [CLI, ...args], { env: this.env(as, options.env) });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
+      child.stdin.end();
+    });
+  }
+
   /** A request for create_ec2 in eu-west-1 by dev, as the teammate would send it. */
   request(overrides: Record<string, string> = {}, as: string = PEOPLE.dev.email): Promise<CliRun> {
     const args = { tool_name: 'create_ec2', tool_params: '{"region": "eu-west-1"}', ttl: '1h', justification: 'Reproduce INC-42 in eu-west-1', ...overrides };

@@ -1,14 +1,20 @@
 /**
- * The `kubiya` Enforcer adapter: approves a tool run the Kubiya Enforcer denied, through the Enforcer's own
- * API (`PUT /requests/approve` with `{id, ttl, user_email}`, KUBIYA.md §4). It only works for requests that
- * began as an Enforcer denial (the grant carries the Enforcer's request id). The Enforcer has no documented
- * way to withdraw an approval: it lapses at the TTL, so `remove` is a logged no-op.
+ * The `kubiya` Enforcer adapter, for the Enforcer a stock Kubiya install runs (`enforcer.kubiya:5001`): its
+ * only documented way to allow a tool run is approving the request id it created when it denied that run
+ * (`PUT /requests/approve` with `{id, ttl, user_email}`, KUBIYA.md §4). So a grant approves its own denial
+ * when it began as one, and otherwise writes nothing at once: each later denial of the person's run within
+ * the grant's scope is approved as it comes (`approveDenial`, driven by the core from `pendingDenials` or an
+ * id the teammate passes on). The Enforcer has no documented way to withdraw an approval: it lapses at the
+ * TTL sent, so `remove` is a logged no-op.
  */
 import type { Clock } from '../../core/clock.js';
 import { ValidationError } from '../../core/errors.js';
-import type { Enforcer, EnforcerDenial, EnforcerGrant, Logger } from '../../core/ports.js';
+import type { Enforcer, EnforcerDenial, EnforcerGrant, Logger, PendingDenial } from '../../core/ports.js';
 import { enforcerHttpError, sendToEnforcer, type EnforcerEndpoint } from './enforcer-http.js';
-import { describeEnforcerRequest, kubiyaEndpoint } from './kubiya-enforcer-api.js';
+import { describeEnforcerRequest, kubiyaEndpoint, listEnforcerRequests } from './kubiya-enforcer-api.js';
+
+/** Statuses the Enforcer may give a request that no longer waits (only `approved` is documented; the rest are guesses). */
+const SETTLED = new Set(['approved', 'allowed', 'granted', 'expired', 'rejected']);
 
 export { describeEnforcerRequest, listEnforcerRequests } from './kubiya-enforcer-api.js';
 export type { EnforcerRequestDetails, EnforcerRequestSummary } from './kubiya-enforcer-api.js';
@@ -46,17 +52,27 @@ export class KubiyaEnforcer implements Enforcer {
     this.clock = options.clock;
   }
 
-  /** Approves the Enforcer's request `grant.enforcerRequestId` until `grant.expiresAt`, in the approver's name. */
+  /**
+   * Approves the Enforcer's request `grant.enforcerRequestId` until `grant.expiresAt`, in the approver's name.
+   * A grant asked for before any run (no Enforcer request id) has nothing to approve yet: the person's later
+   * denials within its scope are approved through {@link approveDenial} while it lasts.
+   */
   async allow(grant: EnforcerGrant): Promise<void> {
     const id = grant.enforcerRequestId;
     if (!id) {
-      throw new ValidationError(
-        'enforcer.no_enforcer_request',
-        `The kubiya enforcer can only approve a request that began as an Enforcer denial ("Access denied. Request ID: …"), ` +
-          `and request ${grant.requestId} has no Enforcer request id. Set enforcer.type to "opa" to write allows for any request.`,
-        { requestId: grant.requestId },
-      );
+      this.log.info('kubiya enforcer: grant recorded; denials within its scope are approved as they come', {
+        enforcer: this.kind,
+        grantId: grant.grantId,
+        tool: grant.toolName,
+        expiresAt: grant.expiresAt,
+      });
+      return;
     }
+    await this.approveDenial(id, grant);
+  }
+
+  /** Approves the denied run `id` until `grant.expiresAt` (the whole seconds left), in the grant's approver's name. */
+  async approveDenial(id: string, grant: EnforcerGrant): Promise<void> {
     const ttl = enforcerTtl(grant.expiresAt, this.clock.now());
     if (!ttl) {
       throw new ValidationError('enforcer.grant_expired', `Request ${grant.requestId} expires now or has expired: there is no time left to approve it for.`, {
@@ -72,6 +88,14 @@ export class KubiyaEnforcer implements Enforcer {
   /** What the Enforcer denied under this id (`GET /requests/describe/{id}`). */
   async describeDenial(enforcerRequestId: string): Promise<EnforcerDenial> {
     return describeEnforcerRequest(this.endpoint.baseUrl, enforcerRequestId);
+  }
+
+  /** The denials the Enforcer lists (`GET /requests/list`) that are not yet approved or otherwise settled. */
+  async pendingDenials(): Promise<PendingDenial[]> {
+    const listed = await listEnforcerRequests(this.endpoint.baseUrl);
+    return listed
+      .filter((entry) => entry.status === undefined || !SETTLED.has(entry.status.toLowerCase()))
+      .map(({ id, toolName, parameters, userEmail }) => ({ id, toolName, parameters, userEmail }));
   }
 
   /** Does nothing but log: the Enforcer has no documented delete, and its allow lapses at the TTL sent. */

@@ -2,6 +2,7 @@
  * One line of mrkdwn that says where a request stands (outcome, by whom, when, until when, why), shown on
  * the approvers' message as soon as the request leaves `approval_pending`.
  */
+import { lingeringApprovalNotice } from '../../core/enforcer-lingering.js';
 import type { AccessRequest } from '../../core/types.js';
 import { isoUtc, mrkdwn } from './mrkdwn.js';
 
@@ -17,7 +18,9 @@ export function describeStatus(request: AccessRequest): string {
     case 'granting':
       return `:gear: *Approved* by ${decided}. Granting access now…`;
     case 'access_granted':
-      return `:white_check_mark: *Approved* by ${decided}. Access granted until *${untilText(request)}*.`;
+      return request.preview.recordOnly
+        ? `:white_check_mark: *Approved* by ${decided}, recorded until *${untilText(request)}*. Nothing is enforced: enforcer.type is none, so no allow was written.`
+        : `:white_check_mark: *Approved* by ${decided}. Access granted until *${untilText(request)}*.`;
     case 'access_denied':
       return `:no_entry: *Rejected* by ${decided}.${reason(request)}`;
     case 'cancelled':
@@ -33,7 +36,7 @@ export function describeStatus(request: AccessRequest): string {
     case 'access_expired':
       return `:checkered_flag: *Expired* at ${ended}; the access approved by ${who(request.decidedBy)} has been removed.`;
     case 'revoked':
-      return `:lock: *Revoked* by ${who(request.endedBy)} at ${ended}.${reason(request)}`;
+      return `:lock: *Revoked* by ${who(request.endedBy)} at ${ended}.${reason(request)}${lingering(request)}`;
   }
 }
 
@@ -66,6 +69,11 @@ function who(person: string | undefined): string {
 
 function when(ms: number): string {
   return isoUtc(ms);
+}
+
+function lingering(request: AccessRequest): string {
+  const notice = lingeringApprovalNotice(request);
+  return notice ? `\n:warning: ${mrkdwn(notice, 600)}` : '';
 }
 
 function reason(request: AccessRequest): string {

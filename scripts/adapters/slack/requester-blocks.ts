@@ -4,6 +4,7 @@
  * were never asked, and what to do). Pure, and within Slack's limits whatever the input.
  */
 import type { RequesterNotice } from '../../core/ports.js';
+import { lingeringApprovalNotice } from '../../core/enforcer-lingering.js';
 import type { AccessRequest } from '../../core/types.js';
 import { context, section, type SlackMessage } from './block-kit.js';
 import { inlineCode, isoUtc, mrkdwn } from './mrkdwn.js';
@@ -29,6 +30,12 @@ function wording(request: AccessRequest, notice: RequesterNotice): { headline: s
   const by = (person: string | undefined) => (person ? mrkdwn(person, 254) : 'an approver');
   switch (notice) {
     case 'approved':
+      if (request.preview.recordOnly) {
+        return {
+          headline: `:white_check_mark: Your request for ${tool} was *approved* by ${by(request.decidedBy)}.`,
+          body: `The approval is recorded until *${until}*. Nothing was written: no Enforcer is configured (enforcer.type is none), so kubiya-jit neither allows nor restricts runs of ${tool}.`,
+        };
+      }
       return {
         headline: `:white_check_mark: Your access to ${tool} was *approved* by ${by(request.decidedBy)}.`,
         body: `It lasts until *${until}*; it is removed automatically then.`,
@@ -39,20 +46,25 @@ function wording(request: AccessRequest, notice: RequesterNotice): { headline: s
         body: reasonLine(request.endReason) ?? 'No reason was given.',
       };
     case 'expiring':
+      if (request.preview.recordOnly) return { headline: `:hourglass: The approval recorded for ${tool} *ends at ${until}*.`, body: 'Ask again if you need more time.' };
       return {
         headline: `:hourglass: Your access to ${tool} *expires at ${until}*.`,
         body: 'Save your work; ask again if you need more time.',
       };
     case 'expired':
+      if (request.preview.recordOnly) return { headline: `:checkered_flag: The approval recorded for ${tool} has *ended*.`, body: 'Ask again if you still need it.' };
       return {
         headline: `:checkered_flag: Your access to ${tool} has *expired*${request.endedAt !== undefined ? ` (at ${isoUtc(request.endedAt)})` : ''}.`,
         body: 'Ask again if you still need it.',
       };
-    case 'revoked':
+    case 'revoked': {
+      const lingering = lingeringApprovalNotice(request);
+      const lines = [reasonLine(request.endReason), lingering ? `:warning: ${mrkdwn(lingering, 600)}` : undefined].filter(Boolean);
       return {
         headline: `:lock: Your access to ${tool} was *revoked* by ${by(request.endedBy)}.`,
-        body: reasonLine(request.endReason),
+        body: lines.length ? lines.join('\n') : undefined,
       };
+    }
     case 'failed':
       return {
         headline: `:x: Your request for ${tool} was approved, but *granting the access failed*.`,

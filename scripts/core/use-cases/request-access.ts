@@ -7,6 +7,7 @@ import { eligibleApprovers } from './approvers.js';
 import { checkDenial } from './enforcer-denial.js';
 import type { JitDeps } from './deps.js';
 import { grantContext } from './grant-context.js';
+import { approveUnderGrant, findCoveringGrant } from './enforcer-auto-approval.js';
 import { auditRefusals, refusedRequest } from './refused-request.js';
 import { checkJustification, checkParams, checkRequestRate, checkRequester, findEntry, parseParams, resolveTtl } from './request-validation.js';
 import { transition } from './transition.js';
@@ -27,12 +28,20 @@ export interface RequestAccessInput {
 }
 
 /**
+ * What asking led to: a new request waiting for approval, or (for an Enforcer denial an active grant of the
+ * same person, tool and parameters already covers) that denial approved at once under the grant.
+ */
+export type RequestOutcome =
+  | { kind: 'requested'; request: AccessRequest }
+  | { kind: 'covered'; grant: AccessRequest; enforcerRequestId: string };
+
+/**
  * Validates a request, finds its approvers, renders what approval would grant, stores it and posts it to the
  * approvers. Every check runs before anything is stored, so bad input leaves no row and no message. If the
  * approvers' message cannot be posted, the request is marked failed (never left pending unseen) and the
  * error says so.
  */
-export async function requestAccess(deps: JitDeps, input: RequestAccessInput): Promise<AccessRequest> {
+export async function requestAccess(deps: JitDeps, input: RequestAccessInput): Promise<RequestOutcome> {
   const runner = normaliseEmail(input.runnerEmail, 'KUBIYA_USER_EMAIL (the person running the tool)');
   const requester = input.userEmail?.trim() ? normaliseEmail(input.userEmail, 'user_email') : runner;
   if (requester !== runner && !deps.policy.allowOnBehalf) {
@@ -64,6 +73,12 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
     // Asking for someone else is no way around the requester rules: whoever asks must be allowed to ask too.
     runnerParty = runner !== requester ? await checkRequester(deps, runner, entry, ' (who asked on their behalf)') : requesterParty;
   });
+  // A denied run an active grant of this person already covers is approved at once: nobody asks twice.
+  if (enforcerRequestId) {
+    const grant = await findCoveringGrant(deps, { toolName: entry.name, parameters: params, userEmail: requester });
+    const approved = grant ? await approveUnderGrant(deps, provider, grant, enforcerRequestId, 'request_tool_access') : undefined;
+    if (approved) return { kind: 'covered', grant: approved, enforcerRequestId };
+  }
   // Not a refusal to audit: a person over the bound would otherwise fill the log, and nothing is stored.
   await checkRequestRate(deps, runner);
   await deps.notifier.ready?.();
@@ -137,7 +152,7 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
       },
     },
   ]);
-  return postToApprovers(deps, request);
+  return { kind: 'requested', request: await postToApprovers(deps, request) };
 }
 
 /** The directory ids to record on a new request, or undefined when the directory has none (config lists). */

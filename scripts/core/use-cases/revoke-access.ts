@@ -1,3 +1,4 @@
+import { lingeringApprovalNotice } from '../enforcer-lingering.js';
 import { describeStatus } from '../lifecycle.js';
 import { ConflictError, PermissionError, ValidationError } from '../errors.js';
 import { normaliseEmail } from '../identity.js';
@@ -46,7 +47,15 @@ export async function revokeAccess(deps: JitDeps, input: RevokeInput): Promise<A
     { type: 'revocation_started', actor, data: { reason, ...(party.id ? { ended_by_id: party.id } : {}) } },
   ]);
   if (!ending) throw notActive(await loadRequest(deps, request.id));
-  return completeEnd(deps, ending);
+  const ended = await completeEnd(deps, ending);
+  const lingering = lingeringApprovalNotice(ended);
+  if (lingering) {
+    // The approvers' channel hears it too: they may believe the access is gone.
+    await deps.notifier
+      .alertApprovers(ended, `Request ${ended.id} was revoked, but ${lingering.charAt(0).toLowerCase()}${lingering.slice(1)}`)
+      .catch((err: unknown) => deps.log.error('alerting approvers failed', { requestId: ended.id, error: String(err) }));
+  }
+  return ended;
 }
 
 function notActive(request: AccessRequest): ConflictError {

@@ -7,6 +7,7 @@ import { runDueFollowUps } from './follow-ups.js';
 import { grantContext, removalTarget } from './grant-context.js';
 import { announce } from './notify.js';
 import { transition } from './transition.js';
+import { approvePendingDenials } from './approve-pending-denials.js';
 import { restoreTamperedRows } from './verify-row.js';
 
 /** What one sweep did, request ids by outcome. */
@@ -16,6 +17,8 @@ export interface SweepReport {
   timedOut: string[];
   warned: string[];
   reconciled: string[];
+  /** Enforcer denials approved because an active grant covers them (their Enforcer request ids). */
+  autoApproved: string[];
   errors: { requestId: string; message: string }[];
 }
 
@@ -26,10 +29,11 @@ const END_LEASE_MS = 60_000;
  * Acts on every request whose time has come, at most `limit` of them: ends expired grants, retries failed
  * removals, times out stale approvals, warns before expiry, and cleans up grants a crashed run left half-made.
  * One request's failure is recorded and the sweep goes on. Unless `light` (the few due items a tool run
- * handles first), it also restores rows edited away from their audit trail before reading what is due.
+ * handles first), it also restores rows edited away from their audit trail before reading what is due, and
+ * afterwards approves the Enforcer denials active grants cover.
  */
 export async function sweepDue(deps: JitDeps, options: { limit: number; light?: boolean }): Promise<SweepReport> {
-  const report: SweepReport = { expired: [], retrying: [], timedOut: [], warned: [], reconciled: [], errors: [] };
+  const report: SweepReport = { expired: [], retrying: [], timedOut: [], warned: [], reconciled: [], autoApproved: [], errors: [] };
   // Rows are checked against their audit trail first, so an edited expiry cannot hide a grant from `due`.
   if (!options.light) await restoreTamperedRows(deps, report);
   const now = deps.clock.now();
@@ -43,6 +47,7 @@ export async function sweepDue(deps: JitDeps, options: { limit: number; light?: 
     }
   }
   await runDueFollowUps(deps, now);
+  if (!options.light) report.autoApproved = (await approvePendingDenials(deps)).approved.map((a) => a.enforcerRequestId);
   return report;
 }
 

@@ -73,13 +73,27 @@ describe('KubiyaEnforcer against the Kubiya Enforcer stand-in', () => {
     expect(enforcer.isAllowed(deniedId)).toBe(false);
   });
 
-  it('refuses a grant without an Enforcer request id, sending nothing', async () => {
+  it('records a grant asked for before any run without approving anything yet', async () => {
     const before = enforcer.approvals.length;
-    const err = await rejection(new KubiyaEnforcer({ url: enforcer.url, log: captureLog().log, clock }).allow(grantFor(undefined)), ValidationError);
-    expect(err.code).toBe('enforcer.no_enforcer_request');
-    expect(err.message).toContain('Enforcer denial');
-    expect(err.message).toContain('opa');
+    const { log, lines } = captureLog();
+    await new KubiyaEnforcer({ url: enforcer.url, log, clock }).allow(grantFor(undefined));
     expect(enforcer.approvals).toHaveLength(before);
+    expect(lines.at(-1)?.message).toContain('denials within its scope are approved as they come');
+  });
+
+  it('approves a later denial under a grant for its remaining whole seconds, in the approver\'s name', async () => {
+    clock.set(start + 600_000);
+    const later = enforcer.createDeniedRequest({ userEmail: 'alice@example.com', toolName: 'create_ec2', parameters: { region: 'eu-west-1' } });
+    await new KubiyaEnforcer({ url: enforcer.url, log: captureLog().log, clock }).approveDenial(later, grantFor(undefined));
+    expect(enforcer.approvals.at(-1)).toEqual({ id: later, ttl: '3000s', user_email: 'bob@example.com' });
+  });
+
+  it('lists only the denials still waiting', async () => {
+    const waiting = enforcer.createDeniedRequest({ userEmail: 'carol@example.com', toolName: 'create_ec2' });
+    const pending = await new KubiyaEnforcer({ url: enforcer.url, log: captureLog().log, clock }).pendingDenials();
+    expect(pending.map((d) => d.id)).toContain(waiting);
+    expect(pending.map((d) => d.id)).not.toContain(deniedId);
+    expect(pending.find((d) => d.id === waiting)).toEqual({ id: waiting, toolName: 'create_ec2', parameters: {}, userEmail: 'carol@example.com' });
   });
 
   it('refuses a grant with no time left', async () => {
