@@ -52,7 +52,8 @@ export async function decideRequest(deps: JitDeps, input: DecideInput): Promise<
     await refuse(deps, request, approver, 'not_eligible');
     throw new PermissionError(
       'approval.not_eligible',
-      `${approver} is not an active member of ${request.approverGroups.join(', ')}, the groups that may decide request ${request.id}.`,
+      // Not naming the groups: whoever asks may not be involved, and who approves the request is its business.
+      `${approver} is not an active member of a group that may decide request ${request.id}. Its approvers were named in the approvers' Slack message.`,
     );
   }
   if (request.status !== 'approval_pending') throw alreadyDecided(request);
