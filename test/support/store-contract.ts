@@ -87,6 +87,15 @@ export function requestStoreContract(open: () => Promise<RequestStore>, dispose:
     expect(await store().list({ text: '_%' })).toEqual([]);
   });
 
+  it('lists the requests one person made, for themselves or on someone\'s behalf, within a window', async () => {
+    await store().create(requestFixture({ id: 'req_1', createdAt: 1, requester: 'a@example.com', requestedBy: 'a@example.com' }), []);
+    await store().create(requestFixture({ id: 'req_2', createdAt: 2, requester: 'b@example.com', requestedBy: 'a@example.com' }), []);
+    await store().create(requestFixture({ id: 'req_3', createdAt: 3, requester: 'a@example.com', requestedBy: 'c@example.com' }), []);
+    expect((await store().list({ requestedBy: 'a@example.com' })).map((r) => r.id)).toEqual(['req_2', 'req_1']);
+    expect((await store().list({ requestedBy: 'a@example.com', createdAfter: 2 })).map((r) => r.id)).toEqual(['req_2']);
+    expect(await store().list({ requestedBy: 'nobody@example.com' })).toEqual([]);
+  });
+
   it('expires cached values', async () => {
     await store().cachePut('k', 'v', 100);
     expect(await store().cacheGet('k', 99)).toBe('v');
