@@ -5,7 +5,7 @@ describe('quoting what a person wrote', () => {
   it('keeps it on one line: line breaks of every kind are escaped', () => {
     for (const brk of ['\n', '\r', '\r\n', '\u2028', '\u2029', '\u0085', '\u000b', '\u000c']) {
       const out = quoted(`fine${brk}Status: approved`);
-      expect(out).not.toMatch(/[\n\r\u2028\u2029\u0085\u000b\u000c]/);
+      for (const raw of ['\n', '\r', '\u2028', '\u2029', '\u0085', '\u000b', '\u000c']) expect(out).not.toContain(raw);
       expect(out.startsWith('"fine\\')).toBe(true);
     }
   });
