@@ -6,7 +6,7 @@
  */
 import { canonicalJson } from '../canonical-json.js';
 import { sameIdentity } from '../identity.js';
-import { isSamePerson, requesterOf, resolveParty } from '../people.js';
+import { isSamePerson, requesterOf } from '../people.js';
 import type { AccessProvider, EnforcerDenial } from '../ports.js';
 import type { AccessRequest } from '../types.js';
 import type { JitDeps } from './deps.js';
@@ -19,8 +19,8 @@ const MIN_REMAINING_MS = 1_000;
 
 /**
  * The active grant that covers this denied run, if any: `access_granted` through the Enforcer, the same
- * person (by directory id where one was recorded), the same tool, exactly the same parameters, at least a
- * second left, and a stored row that agrees with its audit trail. The longest-lasting one when several do.
+ * person (by directory id where one was recorded, and still ACTIVE), the same tool, exactly the same
+ * parameters, at least a second left, and a stored row that agrees with its audit trail. The longest-lasting one when several do.
  */
 export async function findCoveringGrant(deps: JitDeps, denial: EnforcerDenial): Promise<AccessRequest | undefined> {
   const now = deps.clock.now();
@@ -33,8 +33,12 @@ export async function findCoveringGrant(deps: JitDeps, denial: EnforcerDenial): 
   );
   candidates.sort((a, b) => (b.expiresAt ?? 0) - (a.expiresAt ?? 0));
   for (const grant of candidates) {
-    // The denial names an address; the grant was for a person. An address now held by someone else is not them.
-    if (grant.personIds?.requester && !isSamePerson(await resolveParty(deps.directory, grant.requester), requesterOf(grant))) continue;
+    // The denial names an address; the grant was for a person, who must still be ACTIVE. An address now held
+    // by someone else (another directory id) is not them.
+    const person = await deps.directory.findPerson(grant.requester);
+    if (!person?.active) continue;
+    const party = person.id ? { email: grant.requester, id: person.id } : { email: grant.requester };
+    if (!isSamePerson(party, requesterOf(grant))) continue;
     if ((await checkRow(deps, grant, 'enforcer auto-approval')).mismatches.length > 0) continue;
     return grant;
   }

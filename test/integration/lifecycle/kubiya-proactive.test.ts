@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteRequestStore } from '../../../scripts/adapters/store/sqlite-request-store.js';
@@ -106,6 +107,24 @@ describe('the stock Kubiya Enforcer: an approved grant covers the person\'s late
     expect(asked.json).toMatchObject({ status: 'approval_pending', tool_params: { region: 'us-east-1' } });
     expect(asked.json.auto_approved).toBeUndefined();
     expect(enforcer.isAllowed(otherParams)).toBe(false);
+  });
+
+  it('approves nothing for a person suspended in the directory since the grant', async () => {
+    const id = await grant(PEOPLE.carol.email, { tool_params: '{"region": "us-east-1"}' });
+    const config = JSON.parse(readFileSync(h.configPath, 'utf8')) as { directory: { groups: Record<string, unknown[]> } };
+    const engineering = config.directory.groups.engineering!;
+    engineering[engineering.indexOf(PEOPLE.carol.email)] = { email: PEOPLE.carol.email, status: 'SUSPENDED' };
+    h.writeConfig(config as unknown as Record<string, unknown>);
+    try {
+      const denial = enforcer.createDeniedRequest({ userEmail: PEOPLE.carol.email, toolName: 'create_ec2', parameters: { region: 'us-east-1' } });
+      expect((await h.run(undefined, ['sweep'])).json.autoApproved).not.toContain(denial);
+      expect(enforcer.isAllowed(denial)).toBe(false);
+      expect((await passOn(PEOPLE.carol.email, denial, '{"region": "us-east-1"}')).json.auto_approved).toBeUndefined();
+    } finally {
+      engineering[engineering.findIndex((m) => typeof m === 'object')] = PEOPLE.carol.email;
+      h.writeConfig(config as unknown as Record<string, unknown>);
+    }
+    expect(id).toMatch(/^req_/);
   });
 
   it('approves nothing under a grant that has ended at its TTL', async () => {
