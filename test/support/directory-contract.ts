@@ -163,6 +163,17 @@ export function directoryContract(name: string, start: () => Promise<DirectoryWo
       }));
 
     describe('a person is their primary email, never another identifier', () => {
+      it('finds nobody for an address that becomes a member\'s only after Unicode case folding', () =>
+        withWorld(async (w, open) => {
+          const directory = await open({ membershipCacheSeconds: 0, memberListCacheSeconds: 0 });
+          // U+212A KELVIN SIGN lower-cases to "k", and U+0131 (dotless i) upper-cases to "I": folded, either is kim, an ACTIVE approver.
+          const lookAlike = `\u212A${WHO.kim.slice(1)}`;
+          expect(await directory.findPerson(WHO.kim)).toBeDefined();
+          expect(await directory.findPerson(lookAlike)).toBeUndefined();
+          expect(await directory.isActiveMember(lookAlike, w.group('approvers'))).toBe(false);
+          expect(await directory.isActiveMember(`${WHO.kim.slice(0, 1)}\u0131m@example.com`, w.group('approvers'))).toBe(false);
+        }));
+
       it('does not find a person by a login, alias or user principal name', async () => {
         const world = await start();
         try {

@@ -89,7 +89,6 @@ export async function oktaWorld(): Promise<DirectoryWorld> {
     credential: { setting: /OKTA_API_TOKEN/, secret: okta.token },
     secondIdentifier: 'kim.admin@example.com',
     collision: { email: 'lee@example.com', ownerId: () => leeId },
-    pending: { 'primary-email-only': 'the Okta adapter still tries a login before the primary email; issue 8 changes that' },
     group: (g) => g,
     open: async (options = {}) => {
       const orgUrl = options.broken === 'down' ? await deadUrl() : okta.orgUrl;

@@ -9,6 +9,7 @@ import type { Directory, GroupMemberReport, GroupReport } from '../../core/ports
 import type { Person } from '../../core/types.js';
 import type { ProviderDirectoryOptions } from './directory-options.js';
 import { resolveProviderOptions } from './directory-options.js';
+import { identityOrUndefined } from '../../core/identity.js';
 
 /** A group as the provider identifies it: its stable id, and the name the config uses. */
 export interface GroupRef {
@@ -83,7 +84,12 @@ export class CachedDirectory<P extends SourcePerson> implements Directory {
    */
   isActiveMember(email: string, group: string): Promise<boolean> {
     return this.source.withBudget(async () => {
-      const wanted = email.trim().toLowerCase();
+      // The one normalisation (core/identity.ts): an address that is not plain ASCII is nobody, never folded.
+      const wanted = identityOrUndefined(email);
+      if (!wanted) {
+        await this.group(group, this.options.membershipCacheSeconds);
+        return false;
+      }
       const key = this.key('member', `${group}\n${wanted}`);
       const cached = await this.read<{ member: boolean }>(key, this.options.membershipCacheSeconds);
       if (cached) return cached.member;
@@ -102,7 +108,7 @@ export class CachedDirectory<P extends SourcePerson> implements Directory {
   }
 
   private async lookUp(email: string): Promise<P | undefined> {
-    const wanted = email.trim().toLowerCase();
+    const wanted = identityOrUndefined(email);
     if (!wanted) return undefined;
     const key = this.key('person', wanted);
     const cached = await this.read<PersonEntry<P>>(key, this.options.membershipCacheSeconds);

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../core/errors.js';
 import type { SamlIdentityRecord } from './github-api.js';
+import { asciiLower } from '../../core/identity.js';
 
 /** One account → email link and where it came from. */
 export interface EmailLink {
@@ -56,7 +57,7 @@ function parseEmailMapping(list: readonly unknown[], origin: string): EmailLink[
   return list.map((raw, index) => {
     const entry = (raw ?? {}) as { email?: unknown; login?: unknown; id?: unknown };
     const where = `${origin}, entry ${index + 1}`;
-    const email = typeof entry.email === 'string' ? entry.email.trim().toLowerCase() : '';
+    const email = typeof entry.email === 'string' ? asciiLower(entry.email.trim()) : '';
     if (!EMAIL.test(email)) throw new ConfigError(`${where}: email must be an email address.`);
     if (seen.has(email)) throw new ConfigError(`${where}: ${email} is listed twice; each email belongs to one GitHub account.`);
     seen.add(email);
@@ -74,7 +75,7 @@ export function buildEmailIndex(mapping: EmailLink[], saml: SamlIdentityRecord[]
   const links: EmailLink[] = [...mapping];
   const covered = (s: SamlIdentityRecord) => mapping.some((m) => m.id === s.id || (m.id === undefined && m.login?.toLowerCase() === s.login.toLowerCase()));
   for (const s of saml) {
-    if (!covered(s)) links.push({ email: s.email.trim().toLowerCase(), id: s.id, login: s.login, source: 'SAML identity' });
+    if (!covered(s)) links.push({ email: asciiLower(s.email.trim()), id: s.id, login: s.login, source: 'SAML identity' });
   }
   const owners = new Map<string, Set<string>>();
   for (const link of links) {

@@ -8,6 +8,7 @@ import type { Logger } from '../../core/ports.js';
 import { retryAfterMs, sleep, spendWait, withWaitBudget } from '../directory/wait-budget.js';
 import { googleStatus, isGoogleRateLimit, mapGoogleError } from './google-errors.js';
 import { GOOGLE_SCOPES, GOOGLE_TOKEN_URL, type GoogleSettings } from './google-settings.js';
+import { asciiLower } from '../../core/identity.js';
 
 /** A group member as the Directory API lists it. */
 export interface GoogleMemberRecord {
@@ -107,7 +108,7 @@ export async function createGoogleApi(settings: GoogleSettings, options: GoogleA
       call(`looking up Google group ${key}`, () =>
         orNotFound(async () => {
           const { data } = await directory.groups.get({ groupKey: key });
-          return { id: String(data.id), email: String(data.email).toLowerCase() };
+          return { id: String(data.id), email: asciiLower(String(data.email)) };
         }),
       ),
     members: async (groupKey) => {
@@ -120,7 +121,7 @@ export async function createGoogleApi(settings: GoogleSettings, options: GoogleA
         );
         if (!page) return undefined;
         for (const m of page.members ?? []) {
-          if (m.id) members.push({ id: m.id, email: (m.email ?? '').toLowerCase(), type: m.type ?? 'USER', status: m.status ?? 'UNKNOWN' });
+          if (m.id) members.push({ id: m.id, email: asciiLower(m.email ?? ''), type: m.type ?? 'USER', status: m.status ?? 'UNKNOWN' });
         }
         pageToken = page.nextPageToken ?? undefined;
       } while (pageToken);
@@ -142,7 +143,7 @@ export async function createGoogleApi(settings: GoogleSettings, options: GoogleA
           const { data } = await directory.users.get({ userKey: key, projection: 'basic' });
           return {
             id: String(data.id),
-            primaryEmail: String(data.primaryEmail).toLowerCase(),
+            primaryEmail: asciiLower(String(data.primaryEmail)),
             suspended: data.suspended === true,
             archived: data.archived === true,
             ...(data.name?.fullName ? { name: data.name.fullName } : {}),

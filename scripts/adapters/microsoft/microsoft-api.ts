@@ -8,6 +8,7 @@ import type { Logger } from '../../core/ports.js';
 import { retryAfterMs, spendWait, withWaitBudget } from '../directory/wait-budget.js';
 import { graphStatus, mapMicrosoftError } from './microsoft-errors.js';
 import type { MicrosoftSettings } from './microsoft-settings.js';
+import { asciiLower } from '../../core/identity.js';
 
 /** An Entra user as the directory uses it. */
 export interface EntraUserRecord {
@@ -52,7 +53,7 @@ function odataString(value: string): string {
 function parseUser(raw: Record<string, unknown>): EntraUserRecord {
   return {
     id: String(raw.id),
-    ...(typeof raw.mail === 'string' && raw.mail ? { mail: raw.mail.toLowerCase() } : {}),
+    ...(typeof raw.mail === 'string' && raw.mail ? { mail: asciiLower(raw.mail) } : {}),
     accountEnabled: raw.accountEnabled === true,
     ...(typeof raw.displayName === 'string' ? { displayName: raw.displayName } : {}),
     ...(typeof raw.userPrincipalName === 'string' ? { userPrincipalName: raw.userPrincipalName } : {}),
