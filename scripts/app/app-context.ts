@@ -7,7 +7,7 @@ import type { JitDeps } from '../core/use-cases/deps.js';
 import { ConfigDirectory } from '../adapters/directory/config-directory.js';
 import { createLogger } from '../adapters/file-logger.js';
 import { lazyPort } from '../adapters/lazy-port.js';
-import { SqliteRequestStore } from '../adapters/store/sqlite-request-store.js';
+import { openRequestStore } from '../adapters/store/open-request-store.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { buildPolicy } from '../config/build-policy.js';
 import { unenforcedToolsWarning } from '../config/enforcement-warnings.js';
@@ -34,7 +34,16 @@ export class AppContext {
   readonly clock: Clock;
   readonly log: Logger;
   readonly policy: PolicySettings;
+  /**
+   * Whether opening the store may create the database. The CLI sets it from the command's spec before the
+   * command runs: only commands that file requests or sweep create one; the others need it to exist.
+   */
+  databaseAccess: 'create' | 'existing' = 'existing';
+  /** The command being run, named in errors about the database. */
+  commandName?: string;
   private storeInstance?: RequestStore;
+  private storeOpening?: Promise<RequestStore>;
+  private openedStore?: RequestStore;
   private depsPromise?: Promise<JitDeps>;
   private directoryInstance?: Directory;
 
@@ -60,10 +69,25 @@ export class AppContext {
     return new AppContext(config, env, overrides);
   }
 
-  /** The request store, opened on first use. */
+  /**
+   * The request store, opened on its first call, so a command that never reads it (bundle, enforcer policy,
+   * approvers on the config directory) never opens or creates a database.
+   */
   store(): RequestStore {
-    this.storeInstance ??= SqliteRequestStore.open(databasePath(this.env));
+    this.storeInstance ??= lazyPort(() => this.openStore());
     return this.storeInstance;
+  }
+
+  /**
+   * Opens the store now (once): the CLI calls it before a command that declares it reads or writes the
+   * database, so a missing one is reported before the command does anything else.
+   */
+  openStore(): Promise<RequestStore> {
+    this.storeOpening ??= Promise.resolve().then(() => {
+      this.openedStore = openRequestStore(databasePath(this.env), { mustExist: this.databaseAccess === 'existing', command: this.commandName });
+      return this.openedStore;
+    });
+    return this.storeOpening;
   }
 
   /** The directory the config names: its own group lists, Okta, GitHub, Google Workspace or Microsoft Entra. */
@@ -80,7 +104,7 @@ export class AppContext {
 
   /** Releases the database. */
   async close(): Promise<void> {
-    await this.storeInstance?.close();
+    await this.openedStore?.close();
   }
 
   private createDirectory(): Directory {

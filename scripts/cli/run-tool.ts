@@ -1,11 +1,11 @@
 import type { AppContext } from '../app/app-context.js';
-import { ValidationError } from '../core/errors.js';
+import { isJitError, ValidationError } from '../core/errors.js';
 import { quoted } from '../core/quote.js';
 import { dueThresholds } from '../core/settings.js';
 import { sweepDue } from '../core/use-cases/sweep.js';
 import type { ToolHandler } from '../handlers/handler.js';
 import { STATIC_HANDLERS } from '../handlers/registry.js';
-import type { ParsedArgv } from './parse-argv.js';
+import type { ParsedCommand } from './command-spec.js';
 import { collectToolArgs } from './tool-args.js';
 
 /** How many due requests a tool run handles before doing its own work, so no run is held up for long. */
@@ -21,15 +21,16 @@ export async function resolveTool(ctx: AppContext, name: string): Promise<ToolHa
 }
 
 /** Runs one tool: its arguments, a small sweep first, then the handler. */
-export async function runTool(ctx: AppContext, handler: ToolHandler, argv: ParsedArgv) {
-  const args = await collectToolArgs(handler.name, handler.args, argv);
+export async function runTool(ctx: AppContext, handler: ToolHandler, parsed: ParsedCommand) {
+  const args = await collectToolArgs(handler, parsed);
   if (handler.name !== 'sweep_expired_access') await opportunisticSweep(ctx);
   return handler.run(ctx, args);
 }
 
 /**
  * Every tool run first ends a few grants whose time has come, so expiry holds even where no worker or
- * schedule runs. It costs one indexed query when nothing is due, and its failures never fail the tool.
+ * schedule runs. It costs one indexed query when nothing is due, and its failures never fail the tool,
+ * except a missing database, which the tool itself would report next anyway.
  */
 export async function opportunisticSweep(ctx: AppContext): Promise<void> {
   try {
@@ -38,6 +39,7 @@ export async function opportunisticSweep(ctx: AppContext): Promise<void> {
     const report = await sweepDue(await ctx.deps(), { limit: OPPORTUNISTIC_SWEEP_LIMIT, light: true });
     if (report.errors.length) ctx.log.warn('opportunistic sweep had problems', { errors: report.errors });
   } catch (err) {
+    if (isJitError(err) && err.code.startsWith('store.')) throw err;
     ctx.log.error('opportunistic sweep failed', { error: String(err) });
   }
 }

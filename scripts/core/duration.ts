@@ -13,6 +13,9 @@ const ISO_FORM = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)
 export function parseDuration(text: string, field = 'ttl'): number {
   const value = text.trim();
   const seconds = parseSeconds(value);
+  if (seconds === 0) {
+    throw new ValidationError('request.invalid_duration', `${field} ${quoted(value, 40)} is zero; give a duration longer than that, such as 30m, 1h or 2d.`, { field });
+  }
   if (seconds === undefined || !Number.isSafeInteger(seconds) || seconds <= 0) {
     throw new ValidationError(
       'request.invalid_duration',

@@ -50,7 +50,7 @@ export class UpstreamError extends JitError {
   }
 }
 
-/** The request does not exist. */
+/** The request (or the database a command must read) does not exist. */
 export class NotFoundError extends JitError {
   constructor(code: string, message: string) {
     super(code, message);

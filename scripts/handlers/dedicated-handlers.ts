@@ -21,6 +21,7 @@ export async function dedicatedHandler(ctx: AppContext, name: string): Promise<T
     return {
       name,
       args,
+      database: 'create',
       async run(_ctx, values) {
         const outcome = await requestAccess(deps, {
           toolName: found.entry.name,

@@ -15,5 +15,10 @@ export interface CommandResult {
 export interface ToolHandler {
   name: string;
   args: readonly string[];
+  /**
+   * `create` when running the tool may create the database (it files a request or sweeps); every other tool
+   * only reads or changes requests that exist, so it opens an existing database and says so when there is none.
+   */
+  database?: 'create';
   run(ctx: AppContext, args: ToolArgs): Promise<CommandResult>;
 }

@@ -40,6 +40,7 @@ export function requestOutcomeResult(outcome: RequestOutcome): CommandResult {
 export const requestToolAccess: ToolHandler = {
   name: 'request_tool_access',
   args: ['tool_name', 'user_email', 'tool_params', 'ttl', 'justification', 'enforcer_request_id'],
+  database: 'create',
   async run(ctx, args) {
     const outcome = await requestAccess(await ctx.deps(), {
       toolName: args.tool_name,

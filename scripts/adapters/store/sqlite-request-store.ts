@@ -1,9 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { chainEvent, GENESIS_HASH } from '../../core/audit-chain.js';
 import type { DueThresholds, FollowUp, RequestFilter, RequestStore, TargetHold } from '../../core/ports.js';
 import type { AccessRequest, AuditEvent, Json, NewAuditEvent } from '../../core/types.js';
+import type { OpenStoreOptions } from './open-request-store.js';
+import { describeOpenError, missingDatabase } from './sqlite-open-errors.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { SqliteTargetLedger } from './sqlite-target-ledger.js';
 
@@ -22,15 +24,25 @@ export class SqliteRequestStore implements RequestStore {
     this.ledger = new SqliteTargetLedger(db);
   }
 
-  /** Opens (creating if needed) the database at `path` and applies pending migrations. */
-  static open(path: string): SqliteRequestStore {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 10000');
-    db.pragma('synchronous = NORMAL');
-    migrate(db);
-    return new SqliteRequestStore(db);
+  /**
+   * Opens the database at `path` and applies pending migrations. Creates it (and its folder) unless
+   * `mustExist` is set, in which case a missing file is a `store.not_found` error and nothing is created.
+   */
+  static open(path: string, options: OpenStoreOptions = {}): SqliteRequestStore {
+    if (options.mustExist && path !== ':memory:' && !existsSync(path)) throw missingDatabase(path, options.command);
+    let db: Database.Database | undefined;
+    try {
+      if (path !== ':memory:' && !options.mustExist) mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path, { fileMustExist: options.mustExist === true && path !== ':memory:' });
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 10000');
+      db.pragma('synchronous = NORMAL');
+      migrate(db);
+      return new SqliteRequestStore(db);
+    } catch (err) {
+      db?.close();
+      throw describeOpenError(err, path, options.command);
+    }
   }
 
   async create(request: AccessRequest, events: NewAuditEvent[]): Promise<void> {

@@ -3,37 +3,36 @@ import { resolve } from 'node:path';
 import type { AppContext } from '../../app/app-context.js';
 import { buildAnalyticsSettings } from '../../config/build-analytics-settings.js';
 import type { AnalyticsReport } from '../../core/analytics/analytics-types.js';
-import { UpstreamError, ValidationError } from '../../core/errors.js';
+import { UpstreamError } from '../../core/errors.js';
 import { accessAnalytics } from '../../core/use-cases/access-analytics.js';
 import type { CommandResult } from '../../handlers/handler.js';
 import { analyticsJson } from '../../reports/analytics-json.js';
 import { analyticsText } from '../../reports/analytics-text.js';
-import type { ParsedArgv } from '../parse-argv.js';
-
-const OPTIONS = new Set(['since', 'until', 'tool', 'provider', 'group', 'html', 'output']);
-const FLAGS = new Set(['post-slack', 'json', 'help']);
+import type { ParsedCommand } from '../command-spec.js';
 
 /**
  * `kubiya-jit analytics [--since 30d] [--until …] [--tool …] [--provider …] [--group …] [--html FILE]
  * [--post-slack]`: access analytics as text (or JSON), optionally as a self-contained HTML report and as the
- * weekly digest in the approvers' channel. Reads only: the store is never written.
+ * weekly digest in the approvers' channel. Reads only: the store is never written. Its options are checked
+ * by its spec in operator-commands.ts before this runs.
  */
-export async function analyticsCommand(ctx: AppContext, argv: ParsedArgv): Promise<CommandResult> {
-  checkArguments(argv);
+export async function analyticsCommand(ctx: AppContext, parsed: ParsedCommand): Promise<CommandResult> {
+  const text = (name: string): string | undefined => (typeof parsed.values[name] === 'string' ? (parsed.values[name] as string) : undefined);
   const settings = buildAnalyticsSettings(ctx.config.file);
   // Slack's settings are checked before anything is computed or written, so a missing token costs nothing.
-  const poster = argv.flags.has('post-slack') ? await (await import('../../adapters/slack/slack-digest.js')).createSlackDigestPoster(ctx.env, ctx.log) : undefined;
+  const poster = parsed.values['post-slack'] === true ? await (await import('../../adapters/slack/slack-digest.js')).createSlackDigestPoster(ctx.env, ctx.log) : undefined;
   const report = await accessAnalytics({ store: ctx.store(), clock: ctx.clock }, settings, {
-    since: argv.options.since,
-    until: argv.options.until,
-    tool: argv.options.tool,
-    provider: argv.options.provider,
-    group: argv.options.group,
+    since: text('since'),
+    until: text('until'),
+    tool: text('tool'),
+    provider: text('provider'),
+    group: text('group'),
   });
   const lines = [analyticsText(report)];
   const json: Record<string, unknown> = analyticsJson(report);
-  if (argv.options.html !== undefined) {
-    const file = await writeHtml(report, argv.options.html);
+  const html = text('html');
+  if (html !== undefined) {
+    const file = await writeHtml(report, html);
     lines.push('', `Wrote the HTML report to ${file}.`);
     json.html_file = file;
   }
@@ -47,18 +46,6 @@ export async function analyticsCommand(ctx: AppContext, argv: ParsedArgv): Promi
     json.slack = { channel: posted.channel, ts: posted.ts, file_id: posted.fileId };
   }
   return { human: lines.join('\n'), json };
-}
-
-function checkArguments(argv: ParsedArgv): void {
-  const unknown = [...Object.keys(argv.options).filter((k) => !OPTIONS.has(k)), ...[...argv.flags].filter((f) => !FLAGS.has(f))];
-  if (unknown.length > 0 || argv.positional.length > 0) {
-    const what = unknown.length ? `--${unknown[0]}` : `"${argv.positional[0]!.slice(0, 40)}"`;
-    throw new ValidationError(
-      'cli.analytics_usage',
-      `analytics does not take ${what}. Use kubiya-jit analytics [--since 30d] [--until DATE] [--tool NAME] [--provider NAME] [--group NAME] [--html FILE] [--post-slack] [--output json].`,
-    );
-  }
-  if (argv.options.html !== undefined && !argv.options.html.trim()) throw new ValidationError('cli.analytics_usage', '--html needs a file name, such as --html analytics.html.');
 }
 
 /**

@@ -8,32 +8,29 @@ import type { Json } from '../../core/types.js';
 import { eligibleApprovers } from '../../core/use-cases/approvers.js';
 import { explainApprovers, type GroupExplanation } from '../../core/use-cases/explain-approvers.js';
 import type { CommandResult } from '../../handlers/handler.js';
-import type { ParsedArgv } from '../parse-argv.js';
+import type { ParsedCommand } from '../command-spec.js';
 
 /**
  * `kubiya-jit approvers --tool_name … [--tool_params …] [--justification …]`: who would approve such a request
  * and why, without creating one.
  */
-export async function approversCommand(ctx: AppContext, argv: ParsedArgv): Promise<CommandResult> {
-  const unknown = Object.keys(argv.options).filter((o) => !['tool_name', 'tool_params', 'justification', 'output'].includes(o));
-  if (unknown.length || argv.positional.length) {
-    throw new ValidationError('cli.unknown_argument', `approvers takes --tool_name, --tool_params and --justification only; not ${[...unknown.map((o) => `--${o}`), ...argv.positional].join(', ')}.`);
-  }
+export async function approversCommand(ctx: AppContext, parsed: ParsedCommand): Promise<CommandResult> {
+  const option = (name: string) => (typeof parsed.values[name] === 'string' ? (parsed.values[name] as string) : undefined);
   const deps = await ctx.deps();
-  const name = argv.options.tool_name?.trim();
+  const name = option('tool_name')?.trim();
   if (!name) throw new ValidationError('cli.missing_tool', 'Give --tool_name (and optionally --tool_params and --justification).');
   const entry = deps.catalog.get(name);
   if (!entry) throw new ValidationError('request.unknown_tool', `${quoted(name, 80)} is not in the catalog.`);
   let params: unknown = {};
   try {
-    params = argv.options.tool_params ? JSON.parse(argv.options.tool_params) : {};
+    params = option('tool_params') ? JSON.parse(option('tool_params')!) : {};
   } catch {
     params = undefined;
   }
   if (params === null || typeof params !== 'object' || Array.isArray(params)) {
     throw new ValidationError('request.params_not_object', '--tool_params must be a JSON object, such as {"region": "eu-west-1"}.');
   }
-  const routing = await routeApprovers({ entry, params: params as Record<string, Json>, justification: argv.options.justification ?? '' }, await deps.knowledge(), deps.policy);
+  const routing = await routeApprovers({ entry, params: params as Record<string, Json>, justification: option('justification') ?? '' }, await deps.knowledge(), deps.policy);
   const requester = identityOrUndefined(ctx.env.KUBIYA_USER_EMAIL);
   const exclude = requester ? [await resolveParty(deps.directory, requester)] : [];
   const approvers = (await eligibleApprovers(deps, routing.groups, exclude)).map((p) => p.email);

@@ -1,18 +1,23 @@
-import { createWriteStream } from 'node:fs';
 import type { AppContext } from '../../app/app-context.js';
 import { verifyChain } from '../../core/audit-chain.js';
-import { ValidationError } from '../../core/errors.js';
 import { escapeUnsafe } from '../../core/quote.js';
 import { findRowProblems } from '../../core/use-cases/verify-rows.js';
 import type { AuditEvent } from '../../core/types.js';
 import type { CommandResult } from '../../handlers/handler.js';
-import type { ParsedArgv } from '../parse-argv.js';
+import type { ParsedCommand } from '../command-spec.js';
+import { writeOutputFile, type OutputKind } from '../output-file.js';
+
+/** An earlier export starts with an event line: its file may be replaced by a new export, nothing else may. */
+const AUDIT_EXPORT: OutputKind = {
+  what: 'an audit export (JSON Lines of audit events)',
+  // Every exported line starts with the event's number and request id (request_id; requestId in exports made before the JSON was all snake_case).
+  recognise: (head) => /^\{"seq":\d+,"request_?[iI]d":/.test(head),
+};
 
 /** `kubiya-jit audit verify` checks the hash chain; `kubiya-jit audit export [--out FILE]` writes JSON Lines. */
-export async function auditCommand(ctx: AppContext, argv: ParsedArgv): Promise<CommandResult> {
-  const [action] = argv.positional;
+export async function auditCommand(ctx: AppContext, parsed: ParsedCommand): Promise<CommandResult> {
   const events = await ctx.store().auditEvents();
-  if (action === 'verify') {
+  if (parsed.spec.name === 'audit verify') {
     const verdict = verifyChain(events);
     if (verdict.ok) {
       // A chain cut back (or emptied) is still a valid chain; requests whose creation is no longer in it show the cut.
@@ -34,23 +39,35 @@ export async function auditCommand(ctx: AppContext, argv: ParsedArgv): Promise<C
       }
       return {
         human: `Audit log intact: ${verdict.events} events, head hash ${verdict.headHash}. Keep the head hash somewhere else to detect a truncated log later.`,
-        json: { ...verdict },
+        json: { ok: true, events: verdict.events, head_hash: verdict.headHash },
       };
     }
-    return { human: `Audit log TAMPERED: ${verdict.problem} (checked ${verdict.events} events).`, json: { ...verdict }, exitCode: 2 };
+    return { human: `Audit log TAMPERED: ${verdict.problem} (checked ${verdict.events} events).`, json: { ok: false, events: verdict.events, seq: verdict.seq, problem: verdict.problem }, exitCode: 2 };
   }
-  if (action === 'export') {
-    const lines = events.map((event) => JSON.stringify({ ...event, at: new Date(event.at).toISOString() }));
-    const out = argv.options.out;
-    if (!out) return { human: lines.join('\n'), json: { events: events.length } };
-    await new Promise<void>((resolve, reject) => {
-      const stream = createWriteStream(out);
-      stream.on('error', reject);
-      stream.end(lines.length ? `${lines.join('\n')}\n` : '', resolve);
-    });
-    return { human: `Wrote ${events.length} audit events to ${out} (JSON Lines).`, json: { events: events.length, out } };
-  }
-  throw new ValidationError('cli.audit_usage', 'Use kubiya-jit audit verify, or kubiya-jit audit export [--out FILE].');
+  // audit export
+  const rows = events.map(exportedEvent);
+  const lines = rows.map((row) => JSON.stringify(row));
+  const out = parsed.values.out;
+  if (typeof out !== 'string') return { human: lines.join('\n'), json: { events: events.length, audit_events: rows } };
+  writeOutputFile(out, lines.length ? `${lines.join('\n')}\n` : '', AUDIT_EXPORT);
+  return { human: `Wrote ${events.length} audit events to ${out} (JSON Lines).`, json: { events: events.length, out } };
+}
+
+/**
+ * One exported event, snake_case like every JSON the CLI prints. The hash covers the stored fields
+ * (`seq`, `requestId`, `type`, `actor`, `at` in epoch milliseconds, `data`, `prevHash`); `at` is shown as ISO 8601.
+ */
+function exportedEvent(event: AuditEvent): Record<string, unknown> {
+  return {
+    seq: event.seq,
+    request_id: event.requestId,
+    type: event.type,
+    actor: event.actor,
+    at: new Date(event.at).toISOString(),
+    data: event.data,
+    prev_hash: event.prevHash,
+    hash: event.hash,
+  };
 }
 
 /** Ids of stored requests whose `request_created` event is not in the log (every request is stored with one). */

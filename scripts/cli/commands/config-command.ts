@@ -5,7 +5,7 @@ import { configShape } from '../../app/bundle-match.js';
 import { knowledgeSource } from '../../config/knowledge-source.js';
 import { ConfigError } from '../../core/errors.js';
 import type { CommandResult } from '../../handlers/handler.js';
-import type { ParsedArgv } from '../parse-argv.js';
+import type { ParsedCommand } from '../command-spec.js';
 import type { BundleShape } from '../../../tools/bundle-shape.js';
 import { STATIC_TOOLS } from '../../../tools/definitions/index.js';
 
@@ -15,9 +15,10 @@ import { STATIC_TOOLS } from '../../../tools/definitions/index.js';
  * prints the config itself (a bundle's package decoded); `--bundle` checks a kubiya_bundle.json against it,
  * as a bundle tool does at run time, and exits 1 naming what differs.
  */
-export async function configCommand(ctx: AppContext, argv: ParsedArgv): Promise<CommandResult> {
+export async function configCommand(ctx: AppContext, parsed: ParsedCommand): Promise<CommandResult> {
   const config = ctx.config;
-  if (argv.flags.has('show')) return { human: JSON.stringify(config.file, null, 2), json: { source: config.path, config: config.file } };
+  const bundleFile = typeof parsed.values.bundle === 'string' ? parsed.values.bundle : undefined;
+  if (parsed.values.show === true) return { human: JSON.stringify(config.file, null, 2), json: { source: config.path, config: config.file } };
   const [{ shapeFingerprint, describeShapeDifference }, shape, knowledge] = await Promise.all([
     import('../../../tools/bundle-shape.js'),
     configShape(config),
@@ -31,14 +32,14 @@ export async function configCommand(ctx: AppContext, argv: ParsedArgv): Promise<
     `Knowledge documents: ${knowledgeFrom}`,
     `Bundle shape: ${fingerprint}, image ${shape.image}, ${shape.tools.length} generated tools${shape.tools.length ? `: ${shape.tools.map((tool) => tool.name).join(', ')}` : ''}`,
   ];
-  if (argv.options.bundle === undefined) return { human: lines.join('\n'), json };
-  const bundled = readBundleShape(resolve(argv.options.bundle));
+  if (bundleFile === undefined) return { human: lines.join('\n'), json };
+  const bundled = readBundleShape(resolve(bundleFile));
   const matches = bundled.fingerprint === fingerprint;
   const differences = matches ? [] : describeShapeDifference(bundled.shape, shape);
   lines.push(
     matches
-      ? `${argv.options.bundle} matches: its tools run with this config.`
-      : `${argv.options.bundle} does not match (${bundled.fingerprint ?? 'no fingerprint'}): ${differences.join('; ') || 'its variables or image differ'}. Rebuild it with this config (npm run bundle).`,
+      ? `${bundleFile} matches: its tools run with this config.`
+      : `${bundleFile} does not match (${bundled.fingerprint ?? 'no fingerprint'}): ${differences.join('; ') || 'its variables or image differ'}. Rebuild it with this config (npm run bundle).`,
   );
   return { human: lines.join('\n'), json: { ...json, bundle: { matches, fingerprint: bundled.fingerprint, differences } }, exitCode: matches ? 0 : 1 };
 }

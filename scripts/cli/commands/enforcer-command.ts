@@ -1,7 +1,7 @@
 import type { AppContext } from '../../app/app-context.js';
 import { ValidationError } from '../../core/errors.js';
 import type { CommandResult } from '../../handlers/handler.js';
-import type { ParsedArgv } from '../parse-argv.js';
+import type { ParsedCommand } from '../command-spec.js';
 
 /**
  * Tools only approvers may run (the Enforcer's `admin` category): deciding, as defence in depth on top of the
@@ -15,8 +15,7 @@ const ADMIN_TOOLS = ['approve_tool_access_request'];
  * `kubiya-jit enforcer policy`: renders the tool-category policy (admin / restricted / revoke) from the
  * config, for installing as the Enforcer's policy beside configs/enforcer/jit_grants.rego.
  */
-export async function enforcerCommand(ctx: AppContext, argv: ParsedArgv): Promise<CommandResult> {
-  if (argv.positional[0] !== 'policy') throw new ValidationError('cli.enforcer_usage', 'Use kubiya-jit enforcer policy.');
+export async function enforcerCommand(ctx: AppContext, _parsed: ParsedCommand): Promise<CommandResult> {
   const deps = await ctx.deps();
   const entries = deps.catalog.list();
   // Whoever any route can name as an approver: the default groups, the knowledge allowlist, explicit mappings.

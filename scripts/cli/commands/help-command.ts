@@ -1,30 +1,33 @@
 import type { CommandResult } from '../../handlers/handler.js';
-import { STATIC_HANDLERS } from '../../handlers/registry.js';
+import { STATIC_TOOLS } from '../../../tools/definitions/index.js';
+import { GLOBAL_OPTIONS } from '../command-spec.js';
+import { usageLine } from '../help-text.js';
+import { OPERATOR_COMMANDS } from '../operator-commands.js';
 
-/** `kubiya-jit help`: the tools and the operator commands. */
+/** `kubiya-jit help` (and `kubiya-jit --help`): the tools, with their required args, and the operator commands. */
 export function helpCommand(): CommandResult {
-  const tools = [...STATIC_HANDLERS.values()].map((h) => `  ${h.name}${h.args.length ? ` ${h.args.map((a) => `[--${a} …]`).join(' ')}` : ''}`);
+  const tools = STATIC_TOOLS.map((t) => `  ${t.name}${t.args.map((a) => (a.required ? ` --${a.name} …` : ` [--${a.name} …]`)).join('')}`);
+  const commands = OPERATOR_COMMANDS.map((c) => `  ${usageLine(c.spec).replace(/^kubiya-jit /, '')}\n      ${c.spec.summary}`);
   const human = [
     'kubiya-jit — just-in-time access for Kubiya teammates.',
+    '',
+    'Usage: kubiya-jit <tool or command> [options]   (kubiya-jit <tool or command> --help for one in detail)',
     '',
     'Tools (the person is KUBIYA_USER_EMAIL; config from JIT_CONFIG_JSON or JIT_CONFIG; database from JIT_DATABASE):',
     ...tools,
     '  <generated tool> — one per configured policy, access config or S3 config (see kubiya_bundle.json)',
     '',
     'Operator commands:',
-    '  worker [--max-runtime 10m]      end grants at their expiry, continuously',
-    '  sweep                           end every grant whose time has come, once',
-    '  approvers --tool_name … [--tool_params JSON] [--justification …]   who would approve, and why',
-    '  reconcile [--fix]               what providers still hold for requests that are over; --fix removes it',
-    '  audit verify | audit export [--out FILE]',
-    '  analytics [--since 30d] [--until DATE] [--tool|--provider|--group NAME] [--html FILE] [--post-slack]',
-    '                                  usage, patterns and security figures; HTML report; weekly Slack digest',
-    '  enforcer policy                 the Enforcer tool-category policy, from the config',
-    '  aws runner-policy [--out FILE]  the runner\'s least-privilege IAM policy, from the config',
-    '  bundle [--check] [--out FILE]',
-    '  config [--show] [--bundle FILE]  where the config comes from (JIT_CONFIG_JSON first), its tools; --bundle checks a bundle',
+    ...commands,
     '',
+    `Every command takes ${GLOBAL_OPTIONS.map((o) => (o.name === 'help' ? '-h/--help' : `--${o.name}`)).join(', ')}.`,
     'Add --output json to any command for a machine-readable result.',
   ].join('\n');
-  return { human, json: { tools: [...STATIC_HANDLERS.keys()] } };
+  return {
+    human,
+    json: {
+      tools: STATIC_TOOLS.map((t) => t.name),
+      commands: OPERATOR_COMMANDS.map((c) => c.spec.name),
+    },
+  };
 }

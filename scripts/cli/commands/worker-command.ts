@@ -6,7 +6,7 @@ import { dueThresholds } from '../../core/settings.js';
 import { sweepDue } from '../../core/use-cases/sweep.js';
 import type { CommandResult } from '../../handlers/handler.js';
 import { sweepResult } from '../../handlers/sweep-handler.js';
-import type { ParsedArgv } from '../parse-argv.js';
+import type { ParsedCommand } from '../command-spec.js';
 
 /** Longest sleep, a safety net: writes by other runs normally wake the worker at once (see {@link wakeOnWrite}). */
 const MAX_IDLE_MS = 30_000;
@@ -24,9 +24,11 @@ export async function sweepCommand(ctx: AppContext): Promise<CommandResult> {
  * recompute that instant, so a short grant made after the worker fell asleep still ends on time.
  * Stops on SIGTERM/SIGINT.
  */
-export async function workerCommand(ctx: AppContext, argv: ParsedArgv): Promise<CommandResult> {
+export async function workerCommand(ctx: AppContext, parsed: ParsedCommand): Promise<CommandResult> {
   const deps = await ctx.deps();
-  const stopAt = argv.options['max-runtime'] ? Date.now() + parseMs(argv.options['max-runtime']) : Infinity;
+  // Whole seconds, read by the one duration parser (see operator-commands.ts): 1d works, 10x and 0 never get here.
+  const maxRuntime = parsed.values['max-runtime'];
+  const stopAt = typeof maxRuntime === 'number' ? Date.now() + maxRuntime * 1000 : Infinity;
   let stopping = false;
   const stop = () => (stopping = true);
   process.once('SIGTERM', stop);
@@ -66,12 +68,6 @@ function wakeOnWrite(database: string, onWrite: () => void): FSWatcher | undefin
   } catch {
     return undefined;
   }
-}
-
-function parseMs(text: string): number {
-  const match = /^(\d+)(ms|s|m|h)$/.exec(text.trim());
-  if (!match) return 0;
-  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
 }
 
 /** Sleeps `ms`, waking early (checked every 50 ms) once `wake()` is true. */

@@ -49,12 +49,12 @@ describe.skipIf(!motoAvailable())('kubiya-jit reconcile on moto', () => {
     const report = await run(undefined, ['reconcile']);
     expect(report.code).toBe(1);
     expect(report.json.active).toEqual([inUse]);
-    expect(report.json.leftovers).toEqual([{ grantId: leftover, status: 'revoked', removed: false }]);
+    expect(report.json.leftovers).toEqual([{ grant_id: leftover, status: 'revoked', removed: false }]);
     expect(report.json.unknown).toEqual(['req_from_elsewhere']);
     expect(await attachedPolicies(aws.iam, 'dev')).toHaveLength(2);
 
     const fixed = await run(undefined, ['reconcile', '--fix']);
-    expect(fixed.json.leftovers).toEqual([{ grantId: leftover, status: 'revoked', removed: true }]);
+    expect(fixed.json.leftovers).toEqual([{ grant_id: leftover, status: 'revoked', removed: true }]);
     expect(await attachedPolicies(aws.iam, 'dev')).toHaveLength(1);
     const remaining = await jitResources(aws.iam);
     expect(remaining.some((r) => r.includes(leftover))).toBe(false);

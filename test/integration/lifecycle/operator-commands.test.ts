@@ -29,11 +29,11 @@ describe('operator commands', () => {
     const out = join(h.dir, 'audit.jsonl');
     const run = await h.run(undefined, ['audit', 'export', '--out', out]);
     expect(run.code).toBe(0);
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; type: string; hash: string; prevHash: string });
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; type: string; hash: string; prev_hash: string });
     expect(lines.length).toBe(run.json.events);
     expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i + 1));
     expect(lines[0]!.type).toBe('request_created');
-    expect(lines[1]!.prevHash).toBe(lines[0]!.hash);
+    expect(lines[1]!.prev_hash).toBe(lines[0]!.hash);
   });
 
   it('writes a bundle and then finds it current, and stale after an edit', async () => {
