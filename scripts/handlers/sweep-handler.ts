@@ -1,6 +1,7 @@
 import { escapeUnsafe } from '../core/quote.js';
 import { sweepDue, type SweepReport } from '../core/use-cases/sweep.js';
 import type { CommandResult, ToolHandler } from './handler.js';
+import { snakeCaseKeys } from './snake-case.js';
 
 /** Renders a sweep's outcome; non-zero when something could not be removed yet. */
 export function sweepResult(report: SweepReport): CommandResult {
@@ -15,7 +16,7 @@ export function sweepResult(report: SweepReport): CommandResult {
   const errors = report.errors.map((e) => `- ${e.requestId}: ${escapeUnsafe(e.message)}`);
   return {
     human: `Sweep: ${parts.join(', ')}.${errors.length ? `\nProblems:\n${errors.join('\n')}` : ''}`,
-    json: { ...report },
+    json: snakeCaseKeys(report) as Record<string, unknown>,
     exitCode: report.errors.length || report.retrying.length ? 1 : 0,
   };
 }
@@ -24,6 +25,7 @@ export function sweepResult(report: SweepReport): CommandResult {
 export const sweepExpiredAccess: ToolHandler = {
   name: 'sweep_expired_access',
   args: [],
+  database: 'create',
   async run(ctx) {
     return sweepResult(await sweepDue(await ctx.deps(), { limit: 500 }));
   },

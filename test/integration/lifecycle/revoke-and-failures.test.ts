@@ -96,7 +96,7 @@ describe('ending access early, and what happens when a part fails', () => {
     await store.create(requestFixture({ id: 'req_old0000000000001', createdAt: Date.now() - 7_200_000, updatedAt: Date.now() - 7_200_000 }), []);
     await store.close();
     const sweep = await h.run(undefined, ['sweep']);
-    expect(sweep.json.timedOut).toContain('req_old0000000000001');
+    expect(sweep.json.timed_out).toContain('req_old0000000000001');
     const described = await h.run(PEOPLE.dev.email, ['describe_access_request', '--request_id', 'req_old0000000000001']);
     expect(described.json).toMatchObject({ status: 'timed_out' });
     expect(dmText(h)).toMatch(/req_old0000000000001/);
