@@ -13,12 +13,25 @@ export interface RequestFilter {
   toolName?: string;
   /** Requests this person may decide (is in `approvers`). */
   approver?: string;
+  /** Requests this person asked for (is `requester`) or may decide (is in `approvers`). */
+  involves?: string;
   /** Free text matched against tool name, justification, requester and parameters. */
   text?: string;
   createdAfter?: number;
   createdBefore?: number;
   /** At most this many, newest first. */
   limit?: number;
+  /**
+   * Only requests after this one in the newest-first order (keyset paging): the last request of the previous
+   * page. Stable under inserts: a request created later sorts before it, so it never shifts a later page.
+   */
+  after?: ListPosition;
+}
+
+/** A request's place in the newest-first order of {@link RequestStore.list}: created_at, then id, both descending. */
+export interface ListPosition {
+  createdAt: number;
+  id: string;
 }
 
 /** How long each kind of pending work may wait before the sweeper must act on it. */
@@ -102,8 +115,13 @@ export interface RequestStore extends TargetLedger {
    * transaction. Returns false, writing nothing, when another writer got there first.
    */
   update(expected: Pick<AccessRequest, 'id' | 'status' | 'version'>, next: AccessRequest, events: NewAuditEvent[]): Promise<boolean>;
-  /** Requests matching the filter, newest first. */
+  /**
+   * Requests matching the filter, newest first: by `createdAt` descending, then `id` descending, so the order
+   * is total and `filter.after` continues exactly where a page ended.
+   */
   list(filter: RequestFilter): Promise<AccessRequest[]>;
+  /** How many requests match the filter, whatever its `limit` and `after`. */
+  count(filter: RequestFilter): Promise<number>;
   /**
    * Requests the sweeper must act on at `now`, most overdue first: grants past expiry, ends due for a retry,
    * pending requests past the approval timeout, grants due their warning, abandoned `granting` rows.

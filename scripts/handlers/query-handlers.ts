@@ -1,15 +1,8 @@
 import { describeRequest, listActiveRequests, searchRequests, viewUserRequests } from '../core/use-cases/queries.js';
 import { quoted } from '../core/quote.js';
-import type { AccessRequest } from '../core/types.js';
-import { auditLines, requestDetails, requestJson, requestLine } from './format.js';
-import type { CommandResult, ToolHandler } from './handler.js';
-
-function listing(title: string, requests: AccessRequest[], empty: string): CommandResult {
-  return {
-    human: requests.length ? `${title} (${requests.length}):\n${requests.map(requestLine).join('\n')}` : empty,
-    json: { requests: requests.map(requestJson) },
-  };
-}
+import { auditLines, requestDetails, requestJson } from './format.js';
+import type { ToolHandler } from './handler.js';
+import { listing } from './listing.js';
 
 /** `describe_access_request`: one request and its audit trail, for the people involved. */
 export const describeAccessRequest: ToolHandler = {
@@ -31,11 +24,11 @@ export const describeAccessRequest: ToolHandler = {
 /** `list_active_access_requests`: pending and active requests the caller can act on. */
 export const listActiveAccessRequests: ToolHandler = {
   name: 'list_active_access_requests',
-  args: ['tool_name', 'requester', 'status'],
+  args: ['tool_name', 'requester', 'status', 'limit', 'cursor'],
   async run(ctx, args) {
     const requests = await listActiveRequests(
       { store: ctx.store(), clock: ctx.clock },
-      { actorEmail: ctx.env.KUBIYA_USER_EMAIL, toolName: args.tool_name, requester: args.requester, status: args.status },
+      { actorEmail: ctx.env.KUBIYA_USER_EMAIL, toolName: args.tool_name, requester: args.requester, status: args.status, limit: args.limit, cursor: args.cursor },
     );
     return listing('Pending and active access requests you approve or asked for', requests, 'There are no pending or active access requests for you.');
   },
@@ -44,11 +37,11 @@ export const listActiveAccessRequests: ToolHandler = {
 /** `view_user_requests`: a person's requests. */
 export const viewUserRequestsHandler: ToolHandler = {
   name: 'view_user_requests',
-  args: ['user_email', 'status'],
+  args: ['user_email', 'status', 'limit', 'cursor'],
   async run(ctx, args) {
     const requests = await viewUserRequests(
       { store: ctx.store(), clock: ctx.clock },
-      { actorEmail: ctx.env.KUBIYA_USER_EMAIL, userEmail: args.user_email, status: args.status },
+      { actorEmail: ctx.env.KUBIYA_USER_EMAIL, userEmail: args.user_email, status: args.status, limit: args.limit, cursor: args.cursor },
     );
     return listing(`Access requests of ${quoted(args.user_email?.trim() || ctx.env.KUBIYA_USER_EMAIL || '')}`, requests, 'No access requests found.');
   },
@@ -57,11 +50,20 @@ export const viewUserRequestsHandler: ToolHandler = {
 /** `search_access_requests`: free text and filters over requests the caller is involved in. */
 export const searchAccessRequests: ToolHandler = {
   name: 'search_access_requests',
-  args: ['query', 'status', 'tool_name', 'requester', 'since'],
+  args: ['query', 'status', 'tool_name', 'requester', 'since', 'limit', 'cursor'],
   async run(ctx, args) {
     const requests = await searchRequests(
       { store: ctx.store(), clock: ctx.clock },
-      { actorEmail: ctx.env.KUBIYA_USER_EMAIL, query: args.query, status: args.status, toolName: args.tool_name, requester: args.requester, since: args.since },
+      {
+        actorEmail: ctx.env.KUBIYA_USER_EMAIL,
+        query: args.query,
+        status: args.status,
+        toolName: args.tool_name,
+        requester: args.requester,
+        since: args.since,
+        limit: args.limit,
+        cursor: args.cursor,
+      },
     );
     return listing('Matching access requests', requests, 'No matching access requests.');
   },

@@ -102,10 +102,15 @@ export class LifecycleHarness {
     };
   }
 
+  /** Runs `kubiya-jit <args>` as `as` for a person's eyes (no `--output json`). */
+  runText(as: string | undefined, args: string[], options: { env?: Record<string, string> } = {}): Promise<CliRun> {
+    return this.run(as, args, { ...options, human: true });
+  }
+
   /** Runs `kubiya-jit <args> --output json` as `as`, optionally feeding stdin. */
-  run(as: string | undefined, args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  run(as: string | undefined, args: string[], options: { stdin?: string; env?: Record<string, string>; human?: boolean } = {}): Promise<CliRun> {
     return new Promise((resolvePromise, reject) => {
-      const child = spawn(process.execPath, [CLI, ...args, '--output', 'json'], { env: this.env(as, options.env) });
+      const child = spawn(process.execPath, [CLI, ...args, ...(options.human ? [] : ['--output', 'json'])], { env: this.env(as, options.env) });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -121,20 +126,6 @@ export class LifecycleHarness {
         resolvePromise({ code: code ?? -1, stdout, stderr, json });
       });
       child.stdin.end(options.stdin ?? '');
-    });
-  }
-
-  /** Runs `kubiya-jit <args>` as `as` without `--output json`: what a person (or the teammate) reads. */
-  runText(as: string | undefined, args: string[], options: { env?: Record<string, string> } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolvePromise, reject) => {
-      const child = spawn(process.execPath, [CLI, ...args], { env: this.env(as, options.env) });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
-      child.stdin.end();
     });
   }
 

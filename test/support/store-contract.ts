@@ -96,6 +96,61 @@ export function requestStoreContract(open: () => Promise<RequestStore>, dispose:
     expect(await store().list({ requestedBy: 'nobody@example.com' })).toEqual([]);
   });
 
+  it('orders by created_at then id, both descending, and counts what matches whatever the limit', async () => {
+    for (const [id, createdAt] of [['req_a', 5], ['req_c', 7], ['req_b', 7], ['req_d', 1]] as const) {
+      await store().create(requestFixture({ id, createdAt, updatedAt: createdAt }), []);
+    }
+    expect((await store().list({})).map((r) => r.id)).toEqual(['req_c', 'req_b', 'req_a', 'req_d']);
+    expect((await store().list({ limit: 2 })).map((r) => r.id)).toEqual(['req_c', 'req_b']);
+    expect(await store().count({ limit: 1 })).toBe(4);
+    expect(await store().count({ requester: 'nobody@example.com' })).toBe(0);
+  });
+
+  it('continues after a position (keyset paging), ties on created_at broken by id', async () => {
+    for (const [id, createdAt] of [['req_a', 5], ['req_c', 7], ['req_b', 7], ['req_d', 1]] as const) {
+      await store().create(requestFixture({ id, createdAt, updatedAt: createdAt }), []);
+    }
+    expect((await store().list({ after: { createdAt: 7, id: 'req_c' }, limit: 10 })).map((r) => r.id)).toEqual(['req_b', 'req_a', 'req_d']);
+    expect((await store().list({ after: { createdAt: 7, id: 'req_b' }, limit: 1 })).map((r) => r.id)).toEqual(['req_a']);
+    expect(await store().list({ after: { createdAt: 1, id: 'req_d' } })).toEqual([]);
+    // The position need not be a stored row: a deleted or unknown id still continues from its place.
+    expect((await store().list({ after: { createdAt: 6, id: 'req_zzz' } })).map((r) => r.id)).toEqual(['req_a', 'req_d']);
+    // count ignores the position.
+    expect(await store().count({ after: { createdAt: 7, id: 'req_b' } })).toBe(4);
+  });
+
+  it('filters by involvement: the requester, or one of the approvers', async () => {
+    await store().create(requestFixture({ id: 'req_mine', createdAt: 3, requester: 'carol@example.com', approvers: ['alice@example.com'] }), []);
+    await store().create(requestFixture({ id: 'req_to_decide', createdAt: 2, requester: 'dev@example.com', approvers: ['carol@example.com'] }), []);
+    await store().create(requestFixture({ id: 'req_other', createdAt: 1, requester: 'dev@example.com', approvers: ['alice@example.com'] }), []);
+    expect((await store().list({ involves: 'carol@example.com' })).map((r) => r.id)).toEqual(['req_mine', 'req_to_decide']);
+    expect(await store().count({ involves: 'carol@example.com' })).toBe(2);
+    // Combined with another filter, both hold.
+    expect((await store().list({ involves: 'carol@example.com', requester: 'dev@example.com' })).map((r) => r.id)).toEqual(['req_to_decide']);
+    // An approver named only as a prefix of another is not involved.
+    expect(await store().count({ involves: 'carol@example' })).toBe(0);
+  });
+
+  it('pages through every match exactly once while new requests are inserted between pages', async () => {
+    const ids = Array.from({ length: 57 }, (_, i) => `req_${String(i).padStart(4, '0')}`);
+    // Several share a created_at, so the id tie-break is exercised.
+    for (const [i, id] of ids.entries()) await store().create(requestFixture({ id, createdAt: 1000 + Math.floor(i / 3), status: 'access_granted' }), []);
+    const seen: string[] = [];
+    let after: { createdAt: number; id: string } | undefined;
+    for (let page = 0; page < 20; page += 1) {
+      const rows = await store().list({ statuses: ['access_granted'], limit: 10, ...(after ? { after } : {}) });
+      seen.push(...rows.map((r) => r.id));
+      if (rows.length < 10) break;
+      const last = rows[rows.length - 1]!;
+      after = { createdAt: last.createdAt, id: last.id };
+      await store().create(requestFixture({ id: `req_new_${page}`, createdAt: 5000 + page, status: 'access_granted' }), []);
+    }
+    expect(seen).toHaveLength(ids.length);
+    expect(new Set(seen).size).toBe(ids.length);
+    expect([...seen].sort()).toEqual(ids);
+    expect(await store().count({ statuses: ['access_granted'] })).toBeGreaterThan(ids.length);
+  });
+
   it('expires cached values', async () => {
     await store().cachePut('k', 'v', 100);
     expect(await store().cacheGet('k', 99)).toBe('v');

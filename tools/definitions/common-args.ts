@@ -55,3 +55,21 @@ export const statusFilterArg: ArgInput = {
   description:
     'Only requests in this state: approval_pending (waiting for an approver), access_granted (access in force), access_expired (ended at its TTL), revoked (ended early), access_denied (rejected), cancelled, timed_out (no decision in time), failed, granting or ending (in progress). Leave out for all.',
 };
+
+/** How many requests a listing shows at once; the answer says how many matched in all. */
+export const limitArg: ArgInput = {
+  name: 'limit',
+  type: 'str',
+  required: false,
+  description:
+    'How many requests to show at once, a whole number from 1 to 200 (default 25). The answer always says how many matched in all; for the rest use cursor.',
+};
+
+/** Where the next page of a listing starts. */
+export const cursorArg: ArgInput = {
+  name: 'cursor',
+  type: 'str',
+  required: false,
+  description:
+    'Only to see the next page: the next_cursor (shown as "more: --cursor …") of the previous answer, passed exactly as given, with the same filters. Leave out for the newest requests.',
+};

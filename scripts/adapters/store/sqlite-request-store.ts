@@ -78,26 +78,21 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async list(filter: RequestFilter): Promise<AccessRequest[]> {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    if (filter.statuses?.length) {
-      where.push(`status IN (${filter.statuses.map((_, i) => `@status${i}`).join(', ')})`);
-      filter.statuses.forEach((status, i) => (params[`status${i}`] = status));
+    const { where, params } = filterSql(filter);
+    if (filter.after) {
+      where.push('(created_at < @afterCreatedAt OR (created_at = @afterCreatedAt AND id < @afterId))');
+      params.afterCreatedAt = filter.after.createdAt;
+      params.afterId = filter.after.id;
     }
-    const add = (clause: string, name: string, value: unknown) => {
-      where.push(clause);
-      params[name] = value;
-    };
-    if (filter.requester) add('requester = @requester', 'requester', filter.requester);
-    if (filter.requestedBy) add(`json_extract(body, '$.requestedBy') = @requestedBy`, 'requestedBy', filter.requestedBy);
-    if (filter.toolName) add('tool_name = @toolName', 'toolName', filter.toolName);
-    if (filter.approver) add(`EXISTS (SELECT 1 FROM json_each(body, '$.approvers') WHERE value = @approver)`, 'approver', filter.approver);
-    if (filter.text) add(`body LIKE @text ESCAPE '\\'`, 'text', `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    if (filter.createdAfter !== undefined) add('created_at >= @after', 'after', filter.createdAfter);
-    if (filter.createdBefore !== undefined) add('created_at < @before', 'before', filter.createdBefore);
     params.limit = filter.limit ?? 50;
-    const sql = `SELECT body FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT @limit`;
+    const sql = `SELECT body FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`;
     return (this.db.prepare(sql).all(params) as Row[]).map(parse);
+  }
+
+  async count(filter: RequestFilter): Promise<number> {
+    const { where, params } = filterSql(filter);
+    const sql = `SELECT COUNT(*) AS n FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+    return (this.db.prepare(sql).get(params) as { n: number }).n;
   }
 
   async due(now: number, t: DueThresholds, limit: number): Promise<AccessRequest[]> {
@@ -262,6 +257,30 @@ function auditEvent(row: AuditRow): AuditEvent {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
+}
+
+/** The WHERE clauses of a filter, shared by `list` and `count`. */
+function filterSql(filter: RequestFilter): { where: string[]; params: Record<string, unknown> } {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (filter.statuses?.length) {
+    where.push(`status IN (${filter.statuses.map((_, i) => `@status${i}`).join(', ')})`);
+    filter.statuses.forEach((status, i) => (params[`status${i}`] = status));
+  }
+  const add = (clause: string, name: string, value: unknown) => {
+    where.push(clause);
+    params[name] = value;
+  };
+  const isApprover = (name: string) => `EXISTS (SELECT 1 FROM json_each(body, '$.approvers') WHERE value = @${name})`;
+  if (filter.requester) add('requester = @requester', 'requester', filter.requester);
+  if (filter.requestedBy) add(`json_extract(body, '$.requestedBy') = @requestedBy`, 'requestedBy', filter.requestedBy);
+  if (filter.toolName) add('tool_name = @toolName', 'toolName', filter.toolName);
+  if (filter.approver) add(isApprover('approver'), 'approver', filter.approver);
+  if (filter.involves) add(`(requester = @involves OR ${isApprover('involves')})`, 'involves', filter.involves);
+  if (filter.text) add(`body LIKE @text ESCAPE '\\'`, 'text', `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (filter.createdAfter !== undefined) add('created_at >= @after', 'after', filter.createdAfter);
+  if (filter.createdBefore !== undefined) add('created_at < @before', 'before', filter.createdBefore);
+  return { where, params };
 }
 
 function thresholdParams(t: DueThresholds): Record<string, number> {
