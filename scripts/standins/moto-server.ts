@@ -3,7 +3,9 @@
  * the demo and the tests. It is a real third-party server, not ours; this module only launches and stops it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
 
 /** A running moto server. */
 export interface MotoServer {
@@ -15,15 +17,51 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-/** Whether `moto_server` can be run on this machine. */
-export function motoAvailable(): boolean {
-  return spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
+/** What to tell someone whose machine has no moto. */
+export const MOTO_MISSING =
+  'moto is not installed: the AWS tests (and the demo\'s AWS part) run against moto, a local AWS emulator. ' +
+  'Install it with: pip install "moto[server]" (this gives the moto_server command; python3 -m moto.server works too), then run again.';
+
+/**
+ * The command that starts moto here: `moto_server` when it is on the PATH, else `python3 -m moto.server`
+ * when moto is installed for python3; undefined when neither is. Looking on the PATH costs nothing; only the
+ * fallback starts Python.
+ */
+export function motoCommand(env: NodeJS.ProcessEnv = process.env): [string, ...string[]] | undefined {
+  if (onPath('moto_server', env)) return ['moto_server'];
+  if (onPath('python3', env) && spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore', env }).status === 0) return ['python3', '-m', 'moto.server'];
+  return undefined;
 }
 
-/** Starts `moto_server` and waits (up to 30 s) until `GET /moto-api/` answers. */
+function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
+  return (env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir || '.', name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Whether moto can be run on this machine. */
+export function motoAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+  return motoCommand(env) !== undefined;
+}
+
+/**
+ * Starts moto and waits (up to 30 s) until `GET /moto-api/` answers. Without moto it fails at once with
+ * {@link MOTO_MISSING}, which says what to install, rather than a bare `spawn moto_server ENOENT`.
+ */
 export async function startMotoServer(env: NodeJS.ProcessEnv = process.env): Promise<MotoServer> {
+  const command = motoCommand(env);
+  if (!command) throw new Error(MOTO_MISSING);
   const port = await freePort();
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', env });
+  const [program, ...args] = command;
+  const child: ChildProcess = spawn(program, [...args, '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', env });
+  let failure: Error | undefined;
+  // Removed between the check and the start: still the message that says what to install.
+  child.once('error', (err) => (failure = new Error(`${MOTO_MISSING} (${err.message})`)));
   const endpoint = `http://127.0.0.1:${port}`;
   let exited = false;
   child.once('exit', () => {
@@ -37,7 +75,8 @@ export async function startMotoServer(env: NodeJS.ProcessEnv = process.env): Pro
     });
   };
   for (let attempt = 0; attempt < 300; attempt += 1) {
-    if (exited) throw new Error('moto_server exited before it was ready');
+    if (failure) throw failure;
+    if (exited) throw new Error(`moto (${command.join(' ')}) exited before it was ready on port ${port}. Is moto installed for it? pip install "moto[server]"`);
     const ready = await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false);
     if (ready) {
       return {

@@ -2,7 +2,7 @@ import { DeleteUserCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteRequestStore } from '../../../scripts/adapters/store/sqlite-request-store.js';
 import { LifecycleHarness, PEOPLE } from '../../support/lifecycle-harness.js';
-import { motoAvailable, startMoto, type Moto } from '../../support/moto.js';
+import { startMoto, type Moto } from '../../support/moto.js';
 import { createIamUser, jitResources, motoClients, runAws, writeConfigFile, type MotoClients } from '../../support/aws-harness.js';
 
 const S3_CONFIGS = {
@@ -17,7 +17,7 @@ const S3_CONFIGS = {
 const TOOL = 's3_grant_report_exports';
 const WHY = ['--ttl', '1h', '--justification', 'Re-export the board pack'];
 
-describe.skipIf(!motoAvailable())('bad input to the AWS tools leaves nothing behind: no row, no message, no AWS resource', () => {
+describe('bad input to the AWS tools leaves nothing behind: no row, no message, no AWS resource', () => {
   let moto: Moto;
   let aws: MotoClients;
   let h: LifecycleHarness;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LifecycleHarness, PEOPLE } from '../../support/lifecycle-harness.js';
-import { motoAvailable, startMoto, type Moto } from '../../support/moto.js';
+import { startMoto, type Moto } from '../../support/moto.js';
 import {
   assignedPrincipals,
   jitResources,
@@ -23,7 +23,7 @@ const ACCESS_CONFIGS = {
   },
 };
 
-describe.skipIf(!motoAvailable())('jit_session_grant_<name>: an Identity Center assignment through the real CLI, on moto', () => {
+describe('jit_session_grant_<name>: an Identity Center assignment through the real CLI, on moto', () => {
   let moto: Moto;
   let aws: MotoClients;
   let sso: IdentityCenterSetup;

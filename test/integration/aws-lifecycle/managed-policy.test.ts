@@ -2,13 +2,13 @@ import { AttachUserPolicyCommand } from '@aws-sdk/client-iam';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LifecycleHarness, PEOPLE } from '../../support/lifecycle-harness.js';
-import { motoAvailable, startMoto, type Moto } from '../../support/moto.js';
+import { startMoto, type Moto } from '../../support/moto.js';
 import { attachedPolicies, createIamUser, createManagedPolicy, jitResources, MOTO_ACCOUNT, motoClients, runAws, type MotoClients } from '../../support/aws-harness.js';
 
 const POLICY = 'RdsReadOnlyForOncall';
 const TOOL = 'request_rds_read_only';
 
-describe.skipIf(!motoAvailable())('policies → request_<name>: an existing managed policy through the real CLI, on moto', () => {
+describe('policies → request_<name>: an existing managed policy through the real CLI, on moto', () => {
   let moto: Moto;
   let aws: MotoClients;
   let h: LifecycleHarness;

@@ -2,14 +2,14 @@ import { CreatePolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteRequestStore } from '../../../scripts/adapters/store/sqlite-request-store.js';
 import { LifecycleHarness, PEOPLE } from '../../support/lifecycle-harness.js';
-import { motoAvailable, startMoto, type Moto } from '../../support/moto.js';
+import { startMoto, type Moto } from '../../support/moto.js';
 import { attachedPolicies, createIamUser, jitResources, motoClients, runAws, writeConfigFile, type MotoClients } from '../../support/aws-harness.js';
 
 const S3_CONFIGS = {
   Lake: { name: 'Data Lake Read', description: 'Read the lake.', buckets: ['company-data-lake'], policy_template: 'S3ReadOnlyPolicy', session_duration: 'PT2H' },
 };
 
-describe.skipIf(!motoAvailable())('kubiya-jit reconcile on moto', () => {
+describe('kubiya-jit reconcile on moto', () => {
   let moto: Moto;
   let aws: MotoClients;
   let h: LifecycleHarness;

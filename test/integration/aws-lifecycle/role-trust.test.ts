@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LifecycleHarness, PEOPLE } from '../../support/lifecycle-harness.js';
-import { motoAvailable, startMoto, type Moto } from '../../support/moto.js';
+import { startMoto, type Moto } from '../../support/moto.js';
 import { createIamUser, createRole, MOTO_ACCOUNT, motoClients, runAws, trustStatements, type MotoClients, type TrustStatement } from '../../support/aws-harness.js';
 
-describe.skipIf(!motoAvailable())('aws.role_trust → role_trust_grant_<name>: a role trust policy through the real CLI, on moto', () => {
+describe('aws.role_trust → role_trust_grant_<name>: a role trust policy through the real CLI, on moto', () => {
   let moto: Moto;
   let aws: MotoClients;
   let h: LifecycleHarness;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LifecycleHarness, PEOPLE } from '../../support/lifecycle-harness.js';
-import { motoAvailable, startMoto, type Moto } from '../../support/moto.js';
+import { startMoto, type Moto } from '../../support/moto.js';
 import {
   attachedPolicies,
   createIamUser,
@@ -22,7 +22,7 @@ const S3_CONFIGS = {
   },
 };
 
-describe.skipIf(!motoAvailable())('s3_grant_<name> through the real CLI, granted in IAM on moto', () => {
+describe('s3_grant_<name> through the real CLI, granted in IAM on moto', () => {
   let moto: Moto;
   let aws: MotoClients;
   let h: LifecycleHarness;

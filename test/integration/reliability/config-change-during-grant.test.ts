@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { baseConfig, LifecycleHarness, PEOPLE } from '../../support/lifecycle-harness.js';
-import { motoAvailable, startMoto, type Moto } from '../../support/moto.js';
+import { startMoto, type Moto } from '../../support/moto.js';
 import { attachedPolicies, createIamUser, createManagedPolicy, MOTO_ACCOUNT, motoClients, runAws, type MotoClients } from '../../support/aws-harness.js';
 
 const TOOL = 'request_rds_read_only';
@@ -11,7 +11,7 @@ const entry = (policyName: string) => ({ policy_name: policyName, aws_account_id
  * it. The removal must still take away what was granted, not what the config says today; otherwise the
  * request is marked ended while the access it granted stays attached, with nothing left to retry it.
  */
-describe.skipIf(!motoAvailable())('a config change while a grant is active', () => {
+describe('a config change while a grant is active', () => {
   let moto: Moto;
   let aws: MotoClients;
   let h: LifecycleHarness;
