@@ -10,9 +10,10 @@
  * - `text`: any string, kept as given (tool arguments);
  * - `duration`: `30m`, `1h`, `1d`, `PT1H`, … through the core's one duration parser; the value is whole seconds;
  * - `file`: a path (to write to, or for `config --bundle` to read); never a word that looks like an option;
- * - `choice`: one of `choices`.
+ * - `choice`: one of `choices`;
+ * - `port`: a TCP port, 0–65535 (0: any free one); the value is the number.
  */
-export type OptionType = 'flag' | 'text' | 'duration' | 'file' | 'choice';
+export type OptionType = 'flag' | 'text' | 'duration' | 'file' | 'choice' | 'port';
 
 /** One `--name` option of a command. */
 export interface OptionSpec {

@@ -30,6 +30,13 @@ export function readOptionValue(option: OptionSpec, value: string | undefined, c
         );
       }
       return value;
+    case 'port': {
+      const port = Number(value);
+      if (!/^\d{1,5}$/.test(value) || port > 65535) {
+        throw new ValidationError('cli.invalid_value', `${command}: ${flag} must be a port number from 0 to 65535 (0 picks a free one), not "${clip(value)}".`, { option: option.name });
+      }
+      return port;
+    }
     case 'choice':
       if (!option.choices?.includes(value)) {
         throw new ValidationError('cli.invalid_value', `${command}: ${flag} must be ${(option.choices ?? []).join(' or ')}, not "${clip(value)}".`, {

@@ -32,6 +32,8 @@ export interface OpaWireServerOptions {
   token?: string;
   /** The stand-in's clock in epoch milliseconds, used by the decision endpoint; `Date.now` when omitted. */
   now?: () => number;
+  /** The port to listen on (127.0.0.1); a free one when omitted or 0. A port in use rejects the start. */
+  port?: number;
 }
 
 /** A failure to answer the next requests with, whatever they are. */
@@ -61,7 +63,7 @@ export interface OpaWireServer {
 const DECISION_PATH = 'kubiya/tool_manager/allow';
 const STANDIN_LABEL = 'local OPA stand-in: mirrors configs/enforcer/jit_grants.rego in JavaScript; not OPA';
 
-/** Starts the stand-in on 127.0.0.1 at an ephemeral port. */
+/** Starts the stand-in on 127.0.0.1, at an ephemeral port unless `options.port` names one. */
 export async function startOpaWireServer(options: OpaWireServerOptions = {}): Promise<OpaWireServer> {
   const now = options.now ?? (() => Date.now());
   const data: Record<string, unknown> = {};
@@ -189,7 +191,10 @@ export async function startOpaWireServer(options: OpaWireServerOptions = {}): Pr
     answer(204);
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

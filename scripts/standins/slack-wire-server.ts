@@ -36,6 +36,8 @@ export interface SlackWireServerOptions {
   /** Channel ids the bot is a member of. */
   channels?: string[];
   users?: WireUser[];
+  /** The port to listen on (127.0.0.1); a free one when omitted or 0. A port in use rejects the start. */
+  port?: number;
 }
 
 /** A running stand-in. */
@@ -59,7 +61,7 @@ export interface SlackWireServer {
   close(): Promise<void>;
 }
 
-/** Starts the stand-in on 127.0.0.1 at an ephemeral port. */
+/** Starts the stand-in on 127.0.0.1, at an ephemeral port unless `options.port` names one. */
 export async function startSlackWireServer(options: SlackWireServerOptions = {}): Promise<SlackWireServer> {
   const token = options.token ?? `xoxb-standin-${Math.random().toString(36).slice(2, 12)}`;
   const workspace = new SlackWorkspace();
@@ -110,7 +112,7 @@ export async function startSlackWireServer(options: SlackWireServerOptions = {})
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
 
