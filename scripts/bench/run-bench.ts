@@ -1,15 +1,16 @@
 /**
  * `npm run bench`: prints the figures the issues name. Speed is measured here, never asserted in tests.
- * `npm run bench -- --only analytics` (or `describe`, `approvers`, `bundle`) runs one of them.
+ * `npm run bench -- --only analytics` (or `describe`, `approvers`, `bundle`, `listing`) runs one of them.
  */
 import { benchAnalytics } from './analytics-bench.js';
 import { benchApprovers } from './approvers-bench.js';
 import { benchBundleSize } from './bundle-size-bench.js';
 import { benchDescribe } from './describe-bench.js';
 import { benchDirectories } from './directory-bench.js';
+import { benchListing } from './listing-bench.js';
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-const BENCHES = ['describe', 'approvers', 'analytics', 'bundle'] as const;
+const BENCHES = ['describe', 'approvers', 'analytics', 'bundle', 'listing'] as const;
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 if (only !== undefined && !(BENCHES as readonly string[]).includes(only)) {
@@ -53,4 +54,11 @@ if (wanted('bundle')) {
   console.log(`kubiya_bundle.json, ${size.tools} tools:`);
   console.log(`  whole file               ${kb(size.bundleBytes)}`);
   console.log(`  config package per tool  ${kb(size.packageBytes)} (the same config as plain files: ${kb(size.plainBytes)})`);
+}
+
+if (wanted('listing')) {
+  const listing = await benchListing();
+  console.log(`list_active_access_requests, an approver with ${listing.grants.toLocaleString('en')} active grants in scope:`);
+  console.log(`  first page (25 + count)  median ${ms(listing.firstPageMedianMs)} in process, ${ms(listing.cliFirstPageMedianMs)} as a CLI run`);
+  console.log(`  every page, 200 a page   ${ms(listing.allPagesMs)} for ${listing.pages} pages`);
 }
