@@ -15,6 +15,7 @@ import type { LoadedConfig } from '../config/jit-config.js';
 import { knowledgeSource } from '../config/knowledge-source.js';
 import { loadConfig } from '../config/load-config.js';
 import { parseDuration } from '../core/duration.js';
+import { isJitError } from '../core/errors.js';
 import { buildFullCatalog } from './build-catalog-all.js';
 import { checkDirectoryKeys, createProviderDirectory } from './provider-directory.js';
 import { databasePath, logPath } from './runtime-paths.js';
@@ -38,7 +39,7 @@ export class AppContext {
    * Whether opening the store may create the database. The CLI sets it from the command's spec before the
    * command runs: only commands that file requests or sweep create one; the others need it to exist.
    */
-  databaseAccess: 'create' | 'existing' = 'existing';
+  databaseAccess: 'create' | 'existing' | 'if-present' = 'existing';
   /** The command being run, named in errors about the database. */
   commandName?: string;
   private storeInstance?: RequestStore;
@@ -84,7 +85,15 @@ export class AppContext {
    */
   openStore(): Promise<RequestStore> {
     this.storeOpening ??= Promise.resolve().then(() => {
-      this.openedStore = openRequestStore(databasePath(this.env), { mustExist: this.databaseAccess === 'existing', command: this.commandName });
+      const location = databasePath(this.env);
+      try {
+        this.openedStore = openRequestStore(location, { mustExist: this.databaseAccess !== 'create', command: this.commandName });
+      } catch (err) {
+        if (this.databaseAccess !== 'if-present' || !isJitError(err) || err.code !== 'store.not_found') throw err;
+        // Nothing this command reports comes from the database: run without one rather than create it.
+        this.log.info('no database; running with a store that lasts for this run only', { location, command: this.commandName });
+        this.openedStore = openRequestStore(':memory:');
+      }
       return this.openedStore;
     });
     return this.storeOpening;

@@ -31,10 +31,11 @@ export interface OptionSpec {
 
 /**
  * What a command does with the database: `create` may make a new one (a request, the worker, a sweep);
- * `existing` only opens one that is already there and says so when it is not. Commands that never touch the
- * store need not say.
+ * `existing` only opens one that is already there and says so when it is not; `if-present` uses one that is
+ * there and otherwise runs without (nothing it reports comes from it: `approvers` keeps only Okta's answers
+ * there, as a cache). Commands that never touch the store need not say.
  */
-export type DatabaseAccess = 'create' | 'existing';
+export type DatabaseAccess = 'create' | 'existing' | 'if-present';
 
 /** One command or subcommand: `worker`, `audit`, `audit verify`. */
 export interface CommandSpec {

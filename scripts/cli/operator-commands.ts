@@ -46,7 +46,8 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
         { name: 'tool_params', type: 'text', placeholder: 'JSON', description: 'its parameters as a JSON object, e.g. \'{"region":"eu-west-1"}\'' },
         { name: 'justification', type: 'text', placeholder: 'TEXT', description: 'the reason, as a requester would give it (knowledge routing reads it)' },
       ],
-      // No database of its own: it opens an existing one only as the Okta answers' cache.
+      // Reads no request: an existing database serves as the Okta answers' cache, and none is ever created.
+      database: 'if-present',
     },
     run: async (ctx, parsed) => (await import('./commands/approvers-command.js')).approversCommand(ctx, parsed),
   },

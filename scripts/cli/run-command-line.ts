@@ -38,7 +38,7 @@ export async function runCommandLine(raw: readonly string[], env: NodeJS.Process
     if (spec) {
       ctx.databaseAccess = spec.database ?? 'existing';
       ctx.commandName = spec.name;
-      if (spec.database) await ctx.openStore();
+      if (spec.database === 'create' || spec.database === 'existing') await ctx.openStore();
     }
     return ctx;
   };

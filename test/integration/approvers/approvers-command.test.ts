@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PEOPLE } from '../../support/lifecycle-harness.js';
 import { DATA_OWNERS, withOktaDeployment } from '../../support/okta-harness.js';
@@ -38,6 +39,8 @@ describe.concurrent('kubiya-jit approvers: who would approve, and why, without c
     withOktaDeployment(async (d) => {
       const asOwner = await d.run(DATA_OWNERS[0], ['approvers', ...RESTORE_ARGS]);
       expect(asOwner.json.approvers).toEqual([DATA_OWNERS[1]]);
+      // On a deployment with no database yet, approvers asks Okta without creating one (it would only be a cache).
+      expect(existsSync(d.h.databasePath)).toBe(false);
     }));
 
   it('refuses a tool that is not in the catalog', () =>
