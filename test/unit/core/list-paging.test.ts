@@ -78,6 +78,19 @@ describe('listings page through everything in scope, and say how much there is',
     expect(own.requests).toHaveLength(5);
   });
 
+  it('reads since with the same duration parser as a TTL, or as a date', async () => {
+    const newest = clock.now() - 1;
+    await store.create(requestFixture({ id: 'req_since_probe', createdAt: newest, requester: ALICE, justification: 'since-probe' }), []);
+    await store.create(requestFixture({ id: 'req_since_old', createdAt: newest - 3 * 86_400_000, requester: ALICE, justification: 'since-probe' }), []);
+    for (const since of ['90m', '1h30m', 'PT2H', '1d', new Date(newest - 86_400_000).toISOString().slice(0, 10)]) {
+      const page = await searchRequests(deps(), { actorEmail: ALICE, since, query: 'since-probe' });
+      expect(page.requests.map((r) => r.id), since).toEqual(['req_since_probe']);
+    }
+    expect((await searchRequests(deps(), { actorEmail: ALICE, since: '1w', query: 'since-probe' })).total).toBe(2);
+    await expect(searchRequests(deps(), { actorEmail: ALICE, since: '0m' })).rejects.toMatchObject({ code: 'list.invalid_since' });
+    await expect(searchRequests(deps(), { actorEmail: ALICE, since: 'yesterday' })).rejects.toMatchObject({ code: 'list.invalid_since' });
+  });
+
   it.each(['0', '201', '-1', '2.5', 'all', '1e3'])('refuses limit %j, naming the range', async (limit) => {
     await expect(listActiveRequests(deps(), { actorEmail: ALICE, limit })).rejects.toMatchObject({ code: 'list.invalid_limit', message: expect.stringContaining('1 to 200') });
   });
