@@ -43,7 +43,7 @@ describe('a bad AWS configuration is a ConfigError that names what to fix, throu
 
   it('30 policies are fine: each is a request tool', async () => {
     h.writeConfig({ ...baseConfig(h.opa.url), policies: Array.from({ length: 30 }, (_, i) => policy(i + 1)) });
-    const listed = await run(['list_active_access_requests']);
+    const listed = await run(['sweep_expired_access']);
     expect(listed.code, listed.stdout).toBe(0);
     // Policy30 does not exist in any AWS account, but the tool exists: it gets as far as the directory check.
     const asked = await h.run(PEOPLE.mallory.email, ['request_policy_30', '--justification', 'Reproduce INC-42']);
