@@ -6,13 +6,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../../../scripts/standins/fault-proxy.js';
 import { SqliteRequestStore } from '../../../scripts/adapters/store/sqlite-request-store.js';
 import { LifecycleHarness, PEOPLE, type CliRun } from '../../support/lifecycle-harness.js';
-import { motoAvailable, startMoto, type Moto } from '../../support/moto.js';
+import { startMoto, type Moto } from '../../support/moto.js';
 import { attachedPolicies, awsEnv, createIamUser, createManagedPolicy, createRole, MOTO_ACCOUNT, motoClients, trustStatements, type MotoClients, type TrustStatement } from '../../support/aws-harness.js';
 
 /** Each scenario runs five or six CLI processes; on a loaded two-core machine each takes seconds. */
 const SCENARIO_MS = 240_000;
 
-describe.skipIf(!motoAvailable())('grant and revoke of one AWS object at once, as separate processes through a fault proxy', () => {
+describe('grant and revoke of one AWS object at once, as separate processes through a fault proxy', () => {
   let moto: Moto;
   let proxy: FaultProxy;
   let aws: MotoClients;

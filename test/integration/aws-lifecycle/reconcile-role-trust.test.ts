@@ -2,10 +2,10 @@ import { AttachUserPolicyCommand, GetRolePolicyCommand, PutRolePolicyCommand, Up
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteRequestStore } from '../../../scripts/adapters/store/sqlite-request-store.js';
 import { LifecycleHarness, PEOPLE } from '../../support/lifecycle-harness.js';
-import { motoAvailable, startMoto, type Moto } from '../../support/moto.js';
+import { startMoto, type Moto } from '../../support/moto.js';
 import { attachedPolicies, createIamUser, createManagedPolicy, createRole, MOTO_ACCOUNT, motoClients, runAws, trustStatements, type MotoClients } from '../../support/aws-harness.js';
 
-describe.skipIf(!motoAvailable())('kubiya-jit reconcile: trust statements, session denies and attachments', () => {
+describe('kubiya-jit reconcile: trust statements, session denies and attachments', () => {
   let moto: Moto;
   let aws: MotoClients;
   let h: LifecycleHarness;
