@@ -6,9 +6,9 @@ import { LifecycleHarness, PEOPLE, type CliRun } from '../../support/lifecycle-h
 
 /**
  * Values whose keys are not the package's to name: tool parameters (`tool_params`, and `params` in the audit
- * events) are the tool's own, policy documents are AWS's. Everything else is snake_case.
+ * events) are the tool's own, policy documents (`documents`, `policy`) are AWS's. Everything else is snake_case.
  */
-const OPAQUE = new Set(['tool_params', 'params', 'documents']);
+const OPAQUE = new Set(['tool_params', 'params', 'documents', 'policy']);
 
 /** The paths of every camelCase key in a JSON value, outside the opaque values. */
 function camelCaseKeys(value: unknown, path = '$'): string[] {
@@ -69,6 +69,7 @@ describe('--output json names every key in snake_case, in every command', () => 
     await run(undefined, ['audit', 'export', '--out', join(h.dir, 'audit.jsonl')]);
     await run(undefined, ['reconcile']);
     await run(undefined, ['enforcer', 'policy']);
+    await run(undefined, ['aws', 'runner-policy']);
     await run(undefined, ['bundle', '--out', join(h.dir, 'bundle.json')]);
     await run(undefined, ['bundle', '--check', '--out', join(h.dir, 'bundle.json')]);
   });

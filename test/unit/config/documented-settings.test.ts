@@ -19,11 +19,11 @@ function schemaKeys(schema: Record<string, unknown>, path = ''): string[] {
   return keys;
 }
 
-/** The product code: what runs in a tool's container (not the stand-ins, the demo or the benchmarks). */
+/** The product code: what runs in a tool's container (not the stand-ins, the demo, the benchmarks or the chaos runs). */
 function productFiles(dir = join(ROOT, 'scripts')): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return ['standins', 'demo', 'bench'].includes(name) ? [] : productFiles(path);
+    if (statSync(path).isDirectory()) return ['standins', 'demo', 'bench', 'chaos'].includes(name) ? [] : productFiles(path);
     return path.endsWith('.ts') ? [path] : [];
   });
 }
