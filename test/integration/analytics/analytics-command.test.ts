@@ -81,8 +81,10 @@ describe('kubiya-jit analytics, on a deployment used through the real CLI', () =
   it.each([
     [['analytics', '--since', 'yesterday'], 'analytics.invalid_time'],
     [['analytics', '--since', '2026-11-10', '--until', '2026-11-01'], 'analytics.empty_window'],
-    [['analytics', '--verbose', 'yes'], 'cli.analytics_usage'],
-    [['analytics', 'now'], 'cli.analytics_usage'],
+    [['analytics', '--verbose', 'yes'], 'cli.unknown_option'],
+    [['analytics', '--sinse', '7d'], 'cli.unknown_option'],
+    [['analytics', 'now'], 'cli.unexpected_word'],
+    [['analytics', '--html', '--post-slack'], 'cli.invalid_value'],
     [['analytics', '--post-slack', '--html', '/proc/no-such-dir/report.html'], 'analytics.html_not_written'],
   ])('refuses %j with a clear error, posting nothing', async (args, code) => {
     const posts = h.slack.messages.length;

@@ -51,11 +51,13 @@ describe('--output json names every key in snake_case, in every command', () => 
     await run(alice.email, ['list_active_access_requests']);
     await run(dev.email, ['view_user_requests']);
     await run(dev.email, ['search_access_requests', '--query', 'INC']);
+    await run(alice.email, ['access_analytics', '--since', '7d']);
     const pending = (await h.request()).json.request_id as string;
     await run(dev.email, ['cancel_access_request', '--request_id', pending]);
   });
 
-  it('runs the sweeps with a removal failing', async () => {    // A removal the Enforcer refuses: the revoke and the sweeps report it as retrying, with its error.
+  it('runs the sweeps with a removal failing', async () => {
+    // A removal the Enforcer refuses: the revoke and the sweeps report it as retrying, with its error.
     h.opa.injectFault({ status: 500, times: 50 });
     await run(dev.email, ['revoke_access', '--request_id', id, '--reason', 'done']);
     await run(undefined, ['sweep']);
@@ -63,7 +65,8 @@ describe('--output json names every key in snake_case, in every command', () => 
     await run(undefined, ['worker', '--max-runtime', '1s']);
   });
 
-  it('runs the operator commands', async () => {    await run(dev.email, ['approvers', '--tool_name', 'create_ec2']);
+  it('runs the operator commands', async () => {
+    await run(dev.email, ['approvers', '--tool_name', 'create_ec2']);
     await run(undefined, ['audit', 'verify']);
     await run(undefined, ['audit', 'export']);
     await run(undefined, ['audit', 'export', '--out', join(h.dir, 'audit.jsonl')]);
@@ -72,10 +75,14 @@ describe('--output json names every key in snake_case, in every command', () => 
     await run(undefined, ['aws', 'runner-policy']);
     await run(undefined, ['bundle', '--out', join(h.dir, 'bundle.json')]);
     await run(undefined, ['bundle', '--check', '--out', join(h.dir, 'bundle.json')]);
+    await run(undefined, ['analytics', '--since', '7d']);
+    await run(undefined, ['config']);
+    await run(undefined, ['config', '--bundle', join(h.dir, 'bundle.json')]);
   });
 
   it('answers help and errors', async () => {
-    await run(undefined, ['--version']);    await run(undefined, ['help']);
+    await run(undefined, ['--version']);
+    await run(undefined, ['help']);
     await run(undefined, ['audit', '--help']);
     await run(undefined, ['request_tool_access', '--help']);
     // Errors: a refusal, a bad value, an unknown command.

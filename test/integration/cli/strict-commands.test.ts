@@ -102,6 +102,8 @@ describe('commands that only read need the database to exist', () => {
     [undefined, ['audit', 'verify']],
     [undefined, ['audit', 'export']],
     [undefined, ['reconcile']],
+    [undefined, ['analytics']],
+    [PEOPLE.alice.email, ['access_analytics']],
     [PEOPLE.alice.email, ['list_active_access_requests']],
     [PEOPLE.dev.email, ['view_user_requests']],
     [PEOPLE.dev.email, ['search_access_requests', '--query', 'INC-42']],
