@@ -1,5 +1,6 @@
 import { parseDuration } from '../core/duration.js';
 import { isJitError, ValidationError } from '../core/errors.js';
+import { quoted } from '../core/quote.js';
 import type { OptionSpec, OptionValue } from './command-spec.js';
 
 /**
@@ -25,7 +26,7 @@ export function readOptionValue(option: OptionSpec, value: string | undefined, c
         // `--out --check` is a forgotten value, not a file to create called "--check".
         throw new ValidationError(
           'cli.invalid_value',
-          `${command}: ${flag} needs a file path, not "${clip(value)}". Write ${flag} FILE (for a file whose name starts with "-", write ./${clip(value)}).`,
+          `${command}: ${flag} needs a file path, not ${quoted(value, 40)}. Write ${flag} FILE (for a file whose name starts with "-", write ${quoted(`./${value}`, 42)}).`,
           { option: option.name },
         );
       }
@@ -33,20 +34,16 @@ export function readOptionValue(option: OptionSpec, value: string | undefined, c
     case 'port': {
       const port = Number(value);
       if (!/^\d{1,5}$/.test(value) || port > 65535) {
-        throw new ValidationError('cli.invalid_value', `${command}: ${flag} must be a port number from 0 to 65535 (0 picks a free one), not "${clip(value)}".`, { option: option.name });
+        throw new ValidationError('cli.invalid_value', `${command}: ${flag} must be a port number from 0 to 65535 (0 picks a free one), not ${quoted(value, 40)}.`, { option: option.name });
       }
       return port;
     }
     case 'choice':
       if (!option.choices?.includes(value)) {
-        throw new ValidationError('cli.invalid_value', `${command}: ${flag} must be ${(option.choices ?? []).join(' or ')}, not "${clip(value)}".`, {
+        throw new ValidationError('cli.invalid_value', `${command}: ${flag} must be ${(option.choices ?? []).join(' or ')}, not ${quoted(value, 40)}.`, {
           option: option.name,
         });
       }
       return value;
   }
-}
-
-function clip(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

@@ -1,4 +1,5 @@
 import { ValidationError } from '../core/errors.js';
+import { quoted } from '../core/quote.js';
 import { GLOBAL_OPTIONS, type CommandSpec, type OptionSpec, type OptionValue, type ParsedCommand } from './command-spec.js';
 import { closestName } from './closest-name.js';
 import { readOptionValue } from './option-values.js';
@@ -73,7 +74,7 @@ export function parseCommand(words: readonly string[], root: CommandSpec): Parse
 function unknownOption(spec: CommandSpec, given: string): ValidationError {
   if (spec.tool) {
     const list = spec.options.filter((o) => o.type !== 'flag').map((o) => `--${o.name}`).join(', ') || 'none';
-    return new ValidationError('cli.unknown_argument', `${spec.name} has no argument ${clip(given)}. Its arguments: ${list}.`, { option: clip(given) });
+    return new ValidationError('cli.unknown_argument', `${spec.name} has no argument ${quoted(given, 40)}. Its arguments: ${list}.`, { option: given.slice(0, 40) });
   }
   const names = spec.options.map((o) => `--${o.name}`);
   const guess = given.startsWith('--') ? closestName(given.slice(2), [...spec.options, ...GLOBAL_OPTIONS].map((o) => o.name)) : undefined;
@@ -82,8 +83,8 @@ function unknownOption(spec: CommandSpec, given: string): ValidationError {
   const helpCommand = spec.name === 'kubiya-jit' ? 'kubiya-jit --help' : `kubiya-jit ${spec.name} --help`;
   return new ValidationError(
     'cli.unknown_option',
-    `${spec.name} has no option ${clip(given)}.${hint} ${takes} (and --output, --help). Run ${helpCommand}.`,
-    { option: clip(given) },
+    `${spec.name} has no option ${quoted(given, 40)}.${hint} ${takes} (and --output, --help). Run ${helpCommand}.`,
+    { option: given.slice(0, 40) },
   );
 }
 
@@ -92,8 +93,8 @@ function unknownSubcommand(spec: CommandSpec, given: string): ValidationError {
   const guess = closestName(given, subs);
   return new ValidationError(
     'cli.unknown_subcommand',
-    `"${clip(given)}" is not a subcommand of ${spec.name}.${guess ? ` Did you mean ${spec.name} ${guess}?` : ''} Use ${subs.map((s) => `${spec.name} ${s}`).join(' or ')}.`,
-    { subcommand: clip(given) },
+    `${quoted(given, 40)} is not a subcommand of ${spec.name}.${guess ? ` Did you mean ${spec.name} ${guess}?` : ''} Use ${subs.map((s) => `${spec.name} ${s}`).join(' or ')}.`,
+    { subcommand: given.slice(0, 40) },
   );
 }
 
@@ -104,15 +105,11 @@ function missingSubcommand(spec: CommandSpec): ValidationError {
 
 function strayWord(spec: CommandSpec, given: string): ValidationError {
   if (spec.tool) {
-    return new ValidationError('cli.unexpected_word', `${spec.name} takes named arguments only (--name value); "${clip(given)}" has no name.`, { word: clip(given) });
+    return new ValidationError('cli.unexpected_word', `${spec.name} takes named arguments only (--name value); ${quoted(given, 40)} has no name.`, { word: given.slice(0, 40) });
   }
   return new ValidationError(
     'cli.unexpected_word',
-    `${spec.name} takes ${spec.word ? `one ${spec.word.name}` : 'no bare words'}, only --name value options; "${clip(given)}" is extra. Run kubiya-jit ${spec.name} --help.`,
-    { word: clip(given) },
+    `${spec.name} takes ${spec.word ? `one ${spec.word.name}` : 'no bare words'}, only --name value options; ${quoted(given, 40)} is extra. Run kubiya-jit ${spec.name} --help.`,
+    { word: given.slice(0, 40) },
   );
-}
-
-function clip(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
