@@ -2,6 +2,7 @@
  * The ports the core drives. Adapters (SQLite, Slack, Okta, OPA, AWS, …) implement them; the core only
  * ever sees these interfaces and the domain types, never a vendor SDK type.
  */
+import type { EventFacts, RequestFacts } from './analytics/analytics-types.js';
 import type { AccessRequest, AuditEvent, GrantPreview, Json, MessageRef, NewAuditEvent, Person, RequestStatus } from './types.js';
 
 /** Filters for listing requests; every field narrows the result. */
@@ -136,11 +137,15 @@ export interface RequestStore extends TargetLedger {
   /**
    * For analytics over `[from, to)`: every request created before `to` that is still open (not in a final
    * state) or was last updated at or after `from`, i.e. whose life reaches into the window. In no particular
-   * order (sorting 100,000 rows costs more than analytics needs).
+   * order (sorting 100,000 rows costs more than analytics needs). Only the fields analytics reads
+   * ({@link RequestFacts}); a store may return whole requests.
    */
-  requestsOverlapping(from: number, to: number): Promise<AccessRequest[]>;
-  /** Audit events with `from <= at < to`, only of the given types when `types` is given, in chain order (`seq`). */
-  auditEventsBetween(from: number, to: number, types?: readonly string[]): Promise<AuditEvent[]>;
+  requestsOverlapping(from: number, to: number): Promise<RequestFacts[]>;
+  /**
+   * Audit events with `from <= at < to`, only of the given types when `types` is given, in chain order (`seq`),
+   * without their hashes ({@link EventFacts}); a store may return whole events.
+   */
+  auditEventsBetween(from: number, to: number, types?: readonly string[]): Promise<EventFacts[]>;
   /** A cached string value, if present and not expired at `now`. */
   cacheGet(key: string, now: number): Promise<string | undefined>;
   /** Stores a cached value until `expiresAt`. */

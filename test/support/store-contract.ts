@@ -179,6 +179,29 @@ export function requestStoreContract(open: () => Promise<RequestStore>, dispose:
     );
   });
 
+  it('gives analytics the same facts as the stored request, through every update', async () => {
+    const from = 1_800_000_000_000;
+    const created = requestFixture({ id: 'req_facts', status: 'approval_pending', toolParams: { bucket: 'logs' }, approverGroups: ['a', 'b'], createdAt: from, updatedAt: from });
+    await store().create(created, []);
+    const pick = (r: typeof created) => ({
+      id: r.id, status: r.status, toolName: r.toolName, toolParams: r.toolParams, requester: r.requester, decidedBy: r.decidedBy,
+      approverGroups: r.approverGroups, ttlSeconds: r.ttlSeconds, createdAt: r.createdAt, decidedAt: r.decidedAt, grantedAt: r.grantedAt,
+      expiresAt: r.expiresAt, endedAt: r.endedAt, endAttempts: r.endAttempts, provider: r.grantedWith?.provider ?? r.preview.provider,
+    });
+    const facts = async () => {
+      const [found] = await store().requestsOverlapping(from, from + 86_400_000);
+      return found && pick({ ...created, ...found, preview: { ...created.preview, ...found.preview } } as typeof created);
+    };
+    expect(await facts()).toEqual(pick(created));
+    // Each update changes fields analytics reads; a store that kept a copy of them must keep it in step.
+    const granted = { ...created, status: 'access_granted' as const, version: created.version + 1, decidedBy: 'carol@example.com', decidedAt: from + 5, grantedAt: from + 6, expiresAt: from + 3_600_000, grantedWith: { provider: 'aws-iam', settings: {} }, updatedAt: from + 6 };
+    expect(await store().update(created, granted, [])).toBe(true);
+    expect(await facts()).toEqual(pick(granted));
+    const ended = { ...granted, status: 'access_expired' as const, version: granted.version + 1, endedAt: from + 3_600_001, endAttempts: 2, updatedAt: from + 3_600_001 };
+    expect(await store().update(granted, ended, [])).toBe(true);
+    expect(await facts()).toEqual(pick(ended));
+  });
+
   it('reads audit events in a window, of given types, in chain order (analytics)', async () => {
     const at = (type: string, time: number) => ({ requestId: null, type, actor: 'test', at: time, data: { time } });
     // Written out of time order: the chain order (seq) is what comes back.

@@ -93,4 +93,32 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
       CREATE INDEX IF NOT EXISTS audit_by_type_at ON audit_events (type, at);
     `,
   },
+  {
+    version: 7,
+    name: 'request facts for analytics as columns',
+    // Analytics reads these for every request of a window; parsing each full JSON body cost seconds at 100,000.
+    sql: `
+      ALTER TABLE requests ADD COLUMN decided_by TEXT;
+      ALTER TABLE requests ADD COLUMN decided_at INTEGER;
+      ALTER TABLE requests ADD COLUMN granted_at INTEGER;
+      ALTER TABLE requests ADD COLUMN ended_at INTEGER;
+      ALTER TABLE requests ADD COLUMN ttl_seconds INTEGER;
+      ALTER TABLE requests ADD COLUMN end_attempts INTEGER;
+      ALTER TABLE requests ADD COLUMN provider TEXT;
+      ALTER TABLE requests ADD COLUMN granted_provider TEXT;
+      ALTER TABLE requests ADD COLUMN approver_groups TEXT;
+      ALTER TABLE requests ADD COLUMN tool_params TEXT;
+      UPDATE requests SET
+        decided_by = json_extract(body, '$.decidedBy'),
+        decided_at = json_extract(body, '$.decidedAt'),
+        granted_at = json_extract(body, '$.grantedAt'),
+        ended_at = json_extract(body, '$.endedAt'),
+        ttl_seconds = json_extract(body, '$.ttlSeconds'),
+        end_attempts = json_extract(body, '$.endAttempts'),
+        provider = json_extract(body, '$.preview.provider'),
+        granted_provider = json_extract(body, '$.grantedWith.provider'),
+        approver_groups = json_extract(body, '$.approverGroups'),
+        tool_params = json_extract(body, '$.toolParams');
+    `,
+  },
 ];

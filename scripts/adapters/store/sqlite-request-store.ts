@@ -6,6 +6,8 @@ import type { DueThresholds, FollowUp, RequestFilter, RequestStore, TargetHold }
 import type { AccessRequest, AuditEvent, Json, NewAuditEvent } from '../../core/types.js';
 import type { OpenStoreOptions } from './open-request-store.js';
 import { describeOpenError, missingDatabase } from './sqlite-open-errors.js';
+import type { EventFacts, RequestFacts } from '../../core/analytics/analytics-types.js';
+import { FACT_COLUMNS, FACT_UPDATES, FACT_VALUES, factColumns, SqliteAnalyticsReads } from './sqlite-analytics-reads.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { SqliteTargetLedger } from './sqlite-target-ledger.js';
 
@@ -19,9 +21,11 @@ type AuditRow = { seq: number; request_id: string | null; type: string; actor: s
  */
 export class SqliteRequestStore implements RequestStore {
   private readonly ledger: SqliteTargetLedger;
+  private readonly analytics: SqliteAnalyticsReads;
 
   private constructor(private readonly db: Database.Database) {
     this.ledger = new SqliteTargetLedger(db);
+    this.analytics = new SqliteAnalyticsReads(db);
   }
 
   /**
@@ -49,8 +53,8 @@ export class SqliteRequestStore implements RequestStore {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO requests (id, status, version, tool_name, requester, created_at, updated_at, expires_at, next_attempt_at, warned, body)
-           VALUES (@id, @status, @version, @toolName, @requester, @createdAt, @updatedAt, @expiresAt, @nextAttemptAt, @warned, @body)`,
+          `INSERT INTO requests (id, status, version, tool_name, requester, created_at, updated_at, expires_at, next_attempt_at, warned, body, ${FACT_COLUMNS})
+           VALUES (@id, @status, @version, @toolName, @requester, @createdAt, @updatedAt, @expiresAt, @nextAttemptAt, @warned, @body, ${FACT_VALUES})`,
         )
         .run(columns(request));
       this.appendInTransaction(events);
@@ -67,7 +71,7 @@ export class SqliteRequestStore implements RequestStore {
       const result = this.db
         .prepare(
           `UPDATE requests SET status = @status, version = @version, updated_at = @updatedAt, expires_at = @expiresAt,
-             next_attempt_at = @nextAttemptAt, warned = @warned, body = @body
+             next_attempt_at = @nextAttemptAt, warned = @warned, body = @body, ${FACT_UPDATES}
            WHERE id = @id AND status = @expectedStatus AND version = @expectedVersion`,
         )
         .run({ ...columns(next), expectedStatus: expected.status, expectedVersion: expected.version });
@@ -123,28 +127,12 @@ export class SqliteRequestStore implements RequestStore {
     return rows.map(auditEvent);
   }
 
-  async requestsOverlapping(from: number, to: number): Promise<AccessRequest[]> {
-    // Two indexed halves: rows touched since `from`, and open rows untouched since (an active grant from last month).
-    const rows = this.db
-      .prepare(
-        `SELECT body FROM requests WHERE updated_at >= @from AND created_at < @to
-         UNION ALL
-         SELECT body FROM requests WHERE updated_at < @from AND created_at < @to AND status IN (${OPEN_STATUSES})`,
-      )
-      .all({ from, to }) as Row[];
-    return rows.map(parse);
+  async requestsOverlapping(from: number, to: number): Promise<RequestFacts[]> {
+    return this.analytics.requestsOverlapping(from, to);
   }
 
-  async auditEventsBetween(from: number, to: number, types?: readonly string[]): Promise<AuditEvent[]> {
-    const params: Record<string, unknown> = { from, to };
-    let typeClause = '';
-    if (types) {
-      if (types.length === 0) return [];
-      typeClause = ` AND type IN (${types.map((_, i) => `@type${i}`).join(', ')})`;
-      types.forEach((type, i) => (params[`type${i}`] = type));
-    }
-    const rows = this.db.prepare(`SELECT * FROM audit_events WHERE at >= @from AND at < @to${typeClause} ORDER BY seq`).all(params) as AuditRow[];
-    return rows.map(auditEvent);
+  async auditEventsBetween(from: number, to: number, types?: readonly string[]): Promise<EventFacts[]> {
+    return this.analytics.auditEventsBetween(from, to, types, parseData);
   }
 
   async cacheGet(key: string, now: number): Promise<string | undefined> {
@@ -243,9 +231,6 @@ const nextDueSql = `
     UNION ALL SELECT MIN(expires_at) FROM requests WHERE status = 'granting' AND next_attempt_at IS NULL
   )`;
 
-// The states a request can still leave; everything else is final and never updated again.
-const OPEN_STATUSES = "'approval_pending', 'granting', 'access_granted', 'ending'";
-
 function auditEvent(row: AuditRow): AuditEvent {
   return {
     seq: row.seq,
@@ -300,6 +285,7 @@ function columns(request: AccessRequest): Record<string, unknown> {
     nextAttemptAt: request.nextAttemptAt ?? null,
     warned: request.warned ? 1 : 0,
     body: JSON.stringify(request),
+    ...factColumns(request),
   };
 }
 

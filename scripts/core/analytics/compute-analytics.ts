@@ -1,5 +1,4 @@
-import type { AccessRequest } from '../types.js';
-import type { AnalyticsInput, AnalyticsReport } from './analytics-types.js';
+import type { AnalyticsInput, AnalyticsReport, RequestFacts } from './analytics-types.js';
 import { findings } from './findings.js';
 import { LocalTime } from './local-time.js';
 import { computePatterns } from './patterns.js';
@@ -14,7 +13,7 @@ import { computeUsage } from './usage.js';
 export function computeAnalytics(input: AnalyticsInput): AnalyticsReport {
   const { window, filter, settings } = input;
   const local = new LocalTime(settings.timeZone);
-  const byId = new Map<string, AccessRequest>();
+  const byId = new Map<string, RequestFacts>();
   for (const request of input.requests) byId.set(request.id, request);
   const requests = [...byId.values()].filter((r) => matchesFilter(r, filter));
   const reconcileEvents = input.events.filter((e) => e.type === 'reconcile_reported' || e.type === 'leftover_removed');

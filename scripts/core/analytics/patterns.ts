@@ -1,5 +1,4 @@
-import type { AccessRequest, AuditEvent } from '../types.js';
-import type { AnalyticsSettings, AnalyticsWindow, PatternFigures, StandingAccessCandidate } from './analytics-types.js';
+import type { AnalyticsSettings, AnalyticsWindow, EventFacts, PatternFigures, RequestFacts, StandingAccessCandidate } from './analytics-types.js';
 import type { LocalTime } from './local-time.js';
 import { accessKey, num, wasApproved } from './scope.js';
 import { distribution, histogram, inWindow, round2 } from './stats.js';
@@ -22,8 +21,8 @@ export const DECISION_TIME_BINS = [
  * when an approver granted a different one.
  */
 export function computePatterns(
-  requests: readonly AccessRequest[],
-  events: readonly AuditEvent[],
+  requests: readonly RequestFacts[],
+  events: readonly EventFacts[],
   window: AnalyticsWindow,
   local: LocalTime,
   settings: AnalyticsSettings,
@@ -43,7 +42,7 @@ export function computePatterns(
 }
 
 /** The TTL asked for, by request id, for requests whose approver granted another one. */
-function askedTtls(events: readonly AuditEvent[]): Map<string, number> {
+function askedTtls(events: readonly EventFacts[]): Map<string, number> {
   const asked = new Map<string, number>();
   for (const event of events) {
     const requested = num(event.data.requested_ttl_seconds);
@@ -52,7 +51,7 @@ function askedTtls(events: readonly AuditEvent[]): Map<string, number> {
   return asked;
 }
 
-function ttlFigures(grants: readonly AccessRequest[], asked: Map<string, number>): PatternFigures['ttl'] {
+function ttlFigures(grants: readonly RequestFacts[], asked: Map<string, number>): PatternFigures['ttl'] {
   let askedSeconds = 0;
   let grantedSeconds = 0;
   let usedMs = 0;
@@ -83,7 +82,7 @@ function ttlFigures(grants: readonly AccessRequest[], asked: Map<string, number>
   };
 }
 
-function weekdayHour(created: readonly AccessRequest[], local: LocalTime): number[][] {
+function weekdayHour(created: readonly RequestFacts[], local: LocalTime): number[][] {
   const grid = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   for (const r of created) {
     const { weekday, hour } = local.parts(r.createdAt);
@@ -93,7 +92,7 @@ function weekdayHour(created: readonly AccessRequest[], local: LocalTime): numbe
 }
 
 /** The same person asking for the same tool with the same parameters at least the configured number of times. */
-function standingAccess(created: readonly AccessRequest[], settings: AnalyticsSettings): StandingAccessCandidate[] {
+function standingAccess(created: readonly RequestFacts[], settings: AnalyticsSettings): StandingAccessCandidate[] {
   const groups = new Map<string, StandingAccessCandidate>();
   for (const r of created) {
     const key = `${r.requester} ${accessKey(r)}`;

@@ -1,13 +1,13 @@
-import type { AccessRequest, AuditEvent, Json } from '../types.js';
-import type { AnalyticsFilter, Outcome } from './analytics-types.js';
+import type { Json } from '../types.js';
+import type { AnalyticsFilter, EventFacts, Outcome, RequestFacts } from './analytics-types.js';
 
 /** The provider that granted (or would grant) a request: what approval recorded, else the preview's. */
-export function providerOf(request: AccessRequest): string {
+export function providerOf(request: RequestFacts): string {
   return request.grantedWith?.provider ?? request.preview.provider;
 }
 
 /** Whether a request matches the filter: same tool, same provider, and the group among its approver groups. */
-export function matchesFilter(request: AccessRequest, filter: AnalyticsFilter): boolean {
+export function matchesFilter(request: RequestFacts, filter: AnalyticsFilter): boolean {
   if (filter.tool !== undefined && request.toolName !== filter.tool) return false;
   if (filter.provider !== undefined && providerOf(request) !== filter.provider) return false;
   if (filter.group !== undefined && !request.approverGroups.includes(filter.group)) return false;
@@ -19,7 +19,7 @@ export function matchesFilter(request: AccessRequest, filter: AnalyticsFilter): 
  * event with no stored request (a refused request, a reconcile run) is judged by the `tool` and `provider` it
  * records; with a group filter it is left out, since no approver group was ever chosen for it.
  */
-export function eventInScope(event: AuditEvent, request: AccessRequest | undefined, filter: AnalyticsFilter): boolean {
+export function eventInScope(event: EventFacts, request: RequestFacts | undefined, filter: AnalyticsFilter): boolean {
   if (request) return matchesFilter(request, filter);
   if (filter.group !== undefined) return false;
   if (filter.tool !== undefined && text(event.data.tool) !== filter.tool) return false;
@@ -28,12 +28,12 @@ export function eventInScope(event: AuditEvent, request: AccessRequest | undefin
 }
 
 /** Whether the request was approved (whatever happened after): decided, and not rejected. */
-export function wasApproved(request: AccessRequest): boolean {
+export function wasApproved(request: RequestFacts): boolean {
   return request.decidedBy !== undefined && request.decidedBy !== '' && request.status !== 'access_denied';
 }
 
 /** A request's outcome so far, for the timeline: every status maps to exactly one outcome. */
-export function outcomeOf(request: AccessRequest): Outcome {
+export function outcomeOf(request: RequestFacts): Outcome {
   if (request.status === 'approval_pending') return 'pending';
   if (request.status === 'access_denied') return 'rejected';
   if (request.status === 'cancelled') return 'cancelled';
@@ -44,7 +44,7 @@ export function outcomeOf(request: AccessRequest): Outcome {
 }
 
 /** The same access, as one key: the tool and its parameters in a stable order. */
-export function accessKey(request: Pick<AccessRequest, 'toolName' | 'toolParams'>): string {
+export function accessKey(request: Pick<RequestFacts, 'toolName' | 'toolParams'>): string {
   return `${request.toolName} ${stableJson(request.toolParams)}`;
 }
 

@@ -1,6 +1,5 @@
 import type { ChainVerdict } from '../audit-chain.js';
-import type { AccessRequest, AuditEvent } from '../types.js';
-import type { AnalyticsSettings, AnalyticsWindow, SecurityFigures } from './analytics-types.js';
+import type { AnalyticsSettings, AnalyticsWindow, EventFacts, RequestFacts, SecurityFigures } from './analytics-types.js';
 import { workingHours } from './findings.js';
 import type { LocalTime } from './local-time.js';
 import { num, text, wasApproved } from './scope.js';
@@ -21,10 +20,10 @@ const MIN_APPROVALS_FOR_CONCENTRATION = 5;
 
 /** Everything {@link computeSecurity} reads. `events` must already be narrowed to the filter's scope. */
 export interface SecurityInput {
-  requests: readonly AccessRequest[];
-  events: readonly AuditEvent[];
+  requests: readonly RequestFacts[];
+  events: readonly EventFacts[];
   /** Reconcile events, never narrowed: a reconcile run covers the whole deployment. */
-  reconcileEvents: readonly AuditEvent[];
+  reconcileEvents: readonly EventFacts[];
   window: AnalyticsWindow;
   now: number;
   local: LocalTime;
@@ -71,7 +70,7 @@ export function isWorkingTime(ms: number, local: LocalTime, settings: AnalyticsS
   return start <= end ? minuteOfDay >= start && minuteOfDay < end : minuteOfDay >= start || minuteOfDay < end;
 }
 
-function concentration(approvals: readonly AccessRequest[], settings: AnalyticsSettings): SecurityFigures['approvalConcentration'] {
+function concentration(approvals: readonly RequestFacts[], settings: AnalyticsSettings): SecurityFigures['approvalConcentration'] {
   const all = topCounts(approvals.map((r) => r.decidedBy!));
   let covered = 0;
   let peopleForHalf = 0;
@@ -86,7 +85,7 @@ function concentration(approvals: readonly AccessRequest[], settings: AnalyticsS
   };
 }
 
-function expiryLag(requests: readonly AccessRequest[], window: AnalyticsWindow, now: number, settings: AnalyticsSettings): SecurityFigures['expiryLag'] {
+function expiryLag(requests: readonly RequestFacts[], window: AnalyticsWindow, now: number, settings: AnalyticsSettings): SecurityFigures['expiryLag'] {
   const lags: number[] = [];
   for (const r of requests) {
     if (r.expiresAt === undefined || !inWindow(r.endedAt, window)) continue;
@@ -103,7 +102,7 @@ function expiryLag(requests: readonly AccessRequest[], window: AnalyticsWindow, 
   };
 }
 
-function reconcile(events: readonly AuditEvent[], window: AnalyticsWindow): SecurityFigures['reconcile'] {
+function reconcile(events: readonly EventFacts[], window: AnalyticsWindow): SecurityFigures['reconcile'] {
   const runs = events.filter((e) => e.type === 'reconcile_reported' && inWindow(e.at, window));
   return {
     runs: runs.length,

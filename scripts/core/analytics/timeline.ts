@@ -1,5 +1,4 @@
-import type { AccessRequest } from '../types.js';
-import type { AnalyticsWindow, Outcome, TimelineBucket } from './analytics-types.js';
+import type { AnalyticsWindow, Outcome, RequestFacts, TimelineBucket } from './analytics-types.js';
 import type { LocalTime } from './local-time.js';
 import { outcomeOf } from './scope.js';
 
@@ -11,7 +10,7 @@ const MAX_DAY_BUCKETS = 62;
  * Requests created in the window, by local day (or by local week, Monday first, for long windows) and by
  * their outcome now. Every day or week of the window has a bucket, empty ones included.
  */
-export function timeline(created: readonly AccessRequest[], window: AnalyticsWindow, local: LocalTime): { bucket: 'day' | 'week'; buckets: TimelineBucket[] } {
+export function timeline(created: readonly RequestFacts[], window: AnalyticsWindow, local: LocalTime): { bucket: 'day' | 'week'; buckets: TimelineBucket[] } {
   const first = local.parts(window.from).date;
   const last = local.parts(window.to - 1).date;
   const days = daysBetween(first, last) + 1;

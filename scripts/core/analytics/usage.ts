@@ -1,5 +1,4 @@
-import type { AccessRequest } from '../types.js';
-import type { AnalyticsWindow, Count, UsageFigures } from './analytics-types.js';
+import type { AnalyticsWindow, Count, RequestFacts, UsageFigures } from './analytics-types.js';
 import type { LocalTime } from './local-time.js';
 import { providerOf, wasApproved } from './scope.js';
 import { inWindow, round2, topCounts } from './stats.js';
@@ -10,10 +9,10 @@ import { timeline } from './timeline.js';
  * requests by creation, approvals and rejections by decision, cancellations, time-outs and failures by their
  * end, grants by the moment access was granted. "Now" figures ignore the window.
  */
-export function computeUsage(requests: readonly AccessRequest[], window: AnalyticsWindow, local: LocalTime, top: number): UsageFigures {
+export function computeUsage(requests: readonly RequestFacts[], window: AnalyticsWindow, local: LocalTime, top: number): UsageFigures {
   const created = requests.filter((r) => inWindow(r.createdAt, window));
   const grants = requests.filter((r) => inWindow(r.grantedAt, window));
-  const endedAs = (status: AccessRequest['status']) => requests.filter((r) => r.status === status && inWindow(r.endedAt, window)).length;
+  const endedAs = (status: RequestFacts['status']) => requests.filter((r) => r.status === status && inWindow(r.endedAt, window)).length;
   return {
     requests: created.length,
     approvals: requests.filter((r) => wasApproved(r) && inWindow(r.decidedAt, window)).length,
@@ -33,7 +32,7 @@ export function computeUsage(requests: readonly AccessRequest[], window: Analyti
   };
 }
 
-function withApproved(requests: readonly AccessRequest[], key: (r: AccessRequest) => string, top: number): (Count & { approved: number })[] {
+function withApproved(requests: readonly RequestFacts[], key: (r: RequestFacts) => string, top: number): (Count & { approved: number })[] {
   const approved = new Map<string, number>();
   for (const r of requests) if (wasApproved(r)) approved.set(key(r), (approved.get(key(r)) ?? 0) + 1);
   return topCounts(requests.map(key), top).map((c) => ({ ...c, approved: approved.get(c.name) ?? 0 }));

@@ -40,6 +40,21 @@ describe('SqliteRequestStore: the file itself', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('fills the analytics fact columns of requests written before they existed', async () => {
+    const request = requestFixture({ status: 'access_granted', decidedBy: 'carol@example.com', decidedAt: 5, grantedAt: 6, approverGroups: ['ops'] });
+    await store.create(request, []);
+    // As a store from before migration 7: the columns empty and the migration not yet applied.
+    store.unsafeExec(`UPDATE requests SET decided_by = NULL, decided_at = NULL, granted_at = NULL, approver_groups = NULL, provider = NULL;
+      ALTER TABLE requests DROP COLUMN decided_by; DELETE FROM schema_migrations WHERE version = 7;
+      ALTER TABLE requests DROP COLUMN decided_at; ALTER TABLE requests DROP COLUMN granted_at; ALTER TABLE requests DROP COLUMN ended_at;
+      ALTER TABLE requests DROP COLUMN ttl_seconds; ALTER TABLE requests DROP COLUMN end_attempts; ALTER TABLE requests DROP COLUMN provider;
+      ALTER TABLE requests DROP COLUMN granted_provider; ALTER TABLE requests DROP COLUMN approver_groups; ALTER TABLE requests DROP COLUMN tool_params;`);
+    await store.close();
+    store = SqliteRequestStore.open(path);
+    const [facts] = await store.requestsOverlapping(0, request.createdAt + 1);
+    expect(facts).toMatchObject({ id: request.id, decidedBy: 'carol@example.com', decidedAt: 5, grantedAt: 6, approverGroups: ['ops'], preview: { provider: request.preview.provider } });
+  });
+
   it('refuses to change or delete audit events, and its chain verifies', async () => {
     await store.appendAudit([event('a', null), event('b', null), event('c', null)]);
     expect(() => store.unsafeExec("UPDATE audit_events SET actor = 'x' WHERE seq = 2")).toThrow(/append-only/);
