@@ -79,14 +79,14 @@ describe('the stock Kubiya Enforcer: an approved grant covers the person\'s late
     const id = await grant(PEOPLE.carol.email);
     const denial = enforcer.createDeniedRequest({ userEmail: 'Carol@Example.com', toolName: 'create_ec2', parameters: EU });
     const sweep = await h.run(undefined, ['sweep']);
-    expect(sweep.json.autoApproved, sweep.stdout).toEqual([denial]);
+    expect(sweep.json.auto_approved, sweep.stdout).toEqual([denial]);
     expect(enforcer.isAllowed(denial)).toBe(true);
     const { events } = await stored();
     expect(events.filter((e) => e.type === 'enforcer_denial_auto_approved' && e.data.enforcer_request_id === denial)).toEqual([
       expect.objectContaining({ requestId: id, data: expect.objectContaining({ grant: id, via: 'sweep' }) }),
     ]);
     // A second sweep approves nothing again.
-    expect((await h.run(undefined, ['sweep'])).json.autoApproved).toEqual([]);
+    expect((await h.run(undefined, ['sweep'])).json.auto_approved).toEqual([]);
   });
 
   it('approves nothing out of scope: another tool, other parameters, another person', async () => {
@@ -98,7 +98,7 @@ describe('the stock Kubiya Enforcer: an approved grant covers the person\'s late
     const lookAlike = enforcer.createDeniedRequest({ userEmail: '\uff41lice@example.com', toolName: 'create_ec2', parameters: EU });
     const sweep = await h.run(undefined, ['sweep']);
     for (const denial of [otherTool, otherParams, extraParam, otherPerson, lookAlike]) {
-      expect(sweep.json.autoApproved).not.toContain(denial);
+      expect(sweep.json.auto_approved).not.toContain(denial);
       expect(enforcer.isAllowed(denial)).toBe(false);
     }
     // Passed on by the teammate, an out-of-scope denial becomes a request of its own for the approvers.
@@ -117,7 +117,7 @@ describe('the stock Kubiya Enforcer: an approved grant covers the person\'s late
     h.writeConfig(config as unknown as Record<string, unknown>);
     try {
       const denial = enforcer.createDeniedRequest({ userEmail: PEOPLE.carol.email, toolName: 'create_ec2', parameters: { region: 'us-east-1' } });
-      expect((await h.run(undefined, ['sweep'])).json.autoApproved).not.toContain(denial);
+      expect((await h.run(undefined, ['sweep'])).json.auto_approved).not.toContain(denial);
       expect(enforcer.isAllowed(denial)).toBe(false);
       expect((await passOn(PEOPLE.carol.email, denial, '{"region": "us-east-1"}')).json.auto_approved).toBeUndefined();
     } finally {
@@ -132,7 +132,7 @@ describe('the stock Kubiya Enforcer: an approved grant covers the person\'s late
     await sleep(2100);
     expect((await h.run(undefined, ['sweep'])).json.expired).toContain(id);
     const denial = enforcer.createDeniedRequest({ userEmail: PEOPLE.dev.email, toolName: 'create_ec2', parameters: { region: 'us-east-1' } });
-    expect((await h.run(undefined, ['sweep'])).json.autoApproved).not.toContain(denial);
+    expect((await h.run(undefined, ['sweep'])).json.auto_approved).not.toContain(denial);
     expect(enforcer.isAllowed(denial)).toBe(false);
   });
 
@@ -154,7 +154,7 @@ describe('the stock Kubiya Enforcer: an approved grant covers the person\'s late
     expect(enforcer.isAllowed(first.requestId)).toBe(true);
     const later = enforcer.createDeniedRequest({ userEmail: alice, toolName: 'create_ec2', parameters: { region: 'us-east-1', note: 'x' } });
     const again = enforcer.createDeniedRequest({ userEmail: alice, toolName: 'create_ec2', parameters: { region: 'us-east-1' } });
-    expect((await h.run(undefined, ['sweep'])).json.autoApproved).not.toContain(again);
+    expect((await h.run(undefined, ['sweep'])).json.auto_approved).not.toContain(again);
     expect(enforcer.isAllowed(again)).toBe(false);
     expect(enforcer.isAllowed(later)).toBe(false);
     const passed = await passOn(alice, again, '{"region": "us-east-1"}');
