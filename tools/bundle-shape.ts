@@ -59,9 +59,15 @@ export function bundleSettings(file: JitConfigFile, version: string): { image: s
   const directory = DIRECTORY_NAMES[file.directory?.type ?? 'config'] ?? { env: [], secrets: [] };
   return {
     image: file.bundle?.image ?? defaultImage(version),
-    env: [...new Set([...TOOL_ENV, ...(file.bundle?.env ?? []), ...directory.env])],
+    env: [...new Set([...TOOL_ENV, ...(file.bundle?.env ?? []), ...directory.env, ...kubeconfigEnv(file)])],
     secrets: [...new Set([...TOOL_SECRETS, ...(file.bundle?.secrets ?? []), ...(tokenEnv ? [tokenEnv] : []), ...directory.secrets])],
   };
+}
+
+/** The variables naming each Kubernetes cluster's kubeconfig file (`kubernetes.clusters[].connection.kubeconfig_env`). */
+function kubeconfigEnv(file: JitConfigFile): string[] {
+  const clusters = (file.kubernetes as { clusters?: { connection?: { kubeconfig_env?: unknown } }[] } | undefined)?.clusters ?? [];
+  return clusters.map((c) => c.connection?.kubeconfig_env).filter((name): name is string => typeof name === 'string');
 }
 
 /** One tool as the shape sees it: what Kubiya passes to it, not what the LLM reads about it. */

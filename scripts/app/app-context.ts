@@ -139,7 +139,7 @@ export class AppContext {
   }
 
   private async buildDeps(): Promise<JitDeps> {
-    const { catalog, aws } = await buildFullCatalog(this.config);
+    const { catalog, aws, kubernetes } = await buildFullCatalog(this.config);
     const notifier =
       this.overrides.notifier ??
       lazyPort(async () => {
@@ -151,7 +151,7 @@ export class AppContext {
       store: this.store(),
       directory: this.directory(),
       notifier,
-      providers: this.providerRegistry(catalog, aws),
+      providers: this.providerRegistry(catalog, aws, kubernetes),
       catalog,
       clock: this.clock,
       policy: this.policy,
@@ -168,7 +168,7 @@ export class AppContext {
     return source.kind === 'dir' ? loadKnowledgeIndex(source.dir) : indexKnowledgeTexts(source.documents, source.label);
   }
 
-  private providerRegistry(_catalog: Catalog, aws: unknown): ProviderRegistry {
+  private providerRegistry(_catalog: Catalog, aws: unknown, kubernetes: unknown): ProviderRegistry {
     const cache = new Map<string, Promise<AccessProvider>>();
     const create = async (name: string): Promise<AccessProvider> => {
       if (name === 'enforcer') {
@@ -177,6 +177,10 @@ export class AppContext {
           import('../adapters/providers/enforcer-access-provider.js'),
         ]);
         return new EnforcerAccessProvider(createEnforcer(this.config.file.enforcer ?? { type: 'none' }, this.env, this.log, this.clock));
+      }
+      if (name === 'kubernetes') {
+        const { createKubernetesProvider } = await import('../adapters/kubernetes/create-kubernetes-provider.js');
+        return createKubernetesProvider(kubernetes as never, this.env, this.log);
       }
       const [{ createAwsProvider }, { awsCoordination }] = await Promise.all([import('../adapters/aws/create-aws-provider.js'), import('../adapters/aws/aws-coordination.js')]);
       return createAwsProvider(name, aws as never, this.log, awsCoordination(this.store(), { now: () => this.clock.now() }));

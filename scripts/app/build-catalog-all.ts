@@ -4,10 +4,11 @@ import { buildToolEntries, ttlDefaults } from '../config/build-catalog.js';
 import type { LoadedConfig } from '../config/jit-config.js';
 
 /**
- * The whole catalog: the config's Kubiya tools plus the policy-generated AWS entries. The AWS loader reads
+ * The whole catalog: the config's Kubiya tools plus the policy-generated AWS entries and one Kubernetes entry
+ * per configured cluster. The AWS loader reads
  * its own files, so it is imported only here, when a command needs the catalog.
  */
-export async function buildFullCatalog(config: LoadedConfig): Promise<{ catalog: Catalog; aws: unknown }> {
+export async function buildFullCatalog(config: LoadedConfig): Promise<{ catalog: Catalog; aws: unknown; kubernetes: unknown }> {
   const tools = buildToolEntries(config);
   const { loadAwsCatalog } = await import('../config/aws/load-aws-catalog.js');
   const { entries, settings } = await loadAwsCatalog({
@@ -18,12 +19,14 @@ export async function buildFullCatalog(config: LoadedConfig): Promise<{ catalog:
     configPath: config.path,
     ...(config.origin === 'env' ? { where: config.path } : {}),
   });
+  const { loadKubeCatalog } = await import('../config/kubernetes/load-kube-catalog.js');
+  const kube = await loadKubeCatalog(config.file.kubernetes, { maxTtlSeconds: ttlDefaults(config).maxTtlSeconds }, config.path);
   const seen = new Set<string>();
-  for (const entry of [...tools, ...entries]) {
+  for (const entry of [...tools, ...entries, ...kube.entries]) {
     if (seen.has(entry.name)) {
       throw new ConfigError(`${config.path}: two requestable entries are named ${entry.name}; rename one (tools, policies, access_configs.json and s3_configs.json share one namespace).`);
     }
     seen.add(entry.name);
   }
-  return { catalog: new StaticCatalog([...tools, ...entries]), aws: settings };
+  return { catalog: new StaticCatalog([...tools, ...entries, ...kube.entries]), aws: settings, kubernetes: kube.settings };
 }

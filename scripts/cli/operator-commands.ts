@@ -128,6 +128,24 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
   },
   {
     spec: {
+      name: 'kubernetes',
+      summary: 'Kubernetes helpers, from the config',
+      options: [],
+      subcommands: [
+        {
+          name: 'kubernetes runner-rbac',
+          summary: "the runner's ClusterRole and binding per configured cluster: RoleBindings only, bind only on the configured ClusterRoles",
+          options: [
+            { name: 'cluster', type: 'text', placeholder: 'NAME', description: 'only this cluster' },
+            out('write it here instead of stdout; replaces only an earlier runner RBAC file, never another file'),
+          ],
+        },
+      ],
+    },
+    run: async (ctx, parsed) => (await import('./commands/kubernetes-command.js')).kubernetesCommand(ctx, parsed),
+  },
+  {
+    spec: {
       name: 'bundle',
       summary: 'write kubiya_bundle.json from the tool definitions and the config, or check it is current',
       options: [

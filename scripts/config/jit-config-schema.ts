@@ -112,6 +112,8 @@ export const jitConfigSchema = {
     // The count is checked here too, so every command (queries included, which never load the catalog) refuses it.
     policies: { type: 'array', maxItems: MAX_POLICIES },
     aws: { type: 'object' },
+    // Checked by the Kubernetes catalog loader (scripts/config/kubernetes/kube-schema.ts).
+    kubernetes: { type: 'object' },
     analytics: {
       type: 'object',
       additionalProperties: false,

@@ -29,6 +29,8 @@ export interface JitConfigFile {
   tools?: ToolConfig[];
   policies?: unknown[];
   aws?: Record<string, unknown> & { access_configs?: Record<string, unknown>; s3_configs?: Record<string, unknown> };
+  /** Kubernetes clusters (checked by scripts/config/kubernetes/load-kube-catalog.ts). */
+  kubernetes?: Record<string, unknown>;
   bundle?: { image?: string; env?: string[]; secrets?: string[] };
   analytics?: AnalyticsConfig;
 }

@@ -27,13 +27,14 @@ export function paramArgName(property: string): string {
 export function paramArgs(entry: CatalogEntry): ArgInput[] {
   return paramProperties(entry).map(({ property, arg, schema, required }) => {
     const type = jsonType(schema);
+    const list = isStringList(schema);
     const options = Array.isArray(schema.enum) && schema.enum.every((v) => typeof v === 'string') ? (schema.enum as string[]) : undefined;
-    const hint = ['string', 'integer', 'number', 'boolean'].includes(type) ? '' : ' Give it as JSON.';
+    const hint = ['string', 'integer', 'number', 'boolean'].includes(type) || list ? '' : ' Give it as JSON.';
     const text = typeof schema.description === 'string' ? schema.description : `The ${property} parameter of ${entry.name}.`;
     const fallback = schema.default;
     return {
       name: arg,
-      type: type === 'integer' ? 'int' : type === 'number' ? 'float' : type === 'boolean' ? 'bool' : 'str',
+      type: list ? 'array' : type === 'integer' ? 'int' : type === 'number' ? 'float' : type === 'boolean' ? 'bool' : 'str',
       required,
       description: clip(`${text}${hint}`),
       ...(options ? { options } : {}),
@@ -52,7 +53,7 @@ export function toolParamsFromArgs(entry: CatalogEntry, values: Record<string, s
   for (const { property, arg, schema } of paramProperties(entry)) {
     const value = values[arg];
     if (value === undefined) continue;
-    params[property] = convert(value, jsonType(schema), arg);
+    params[property] = isStringList(schema) ? convertList(value, arg) : convert(value, jsonType(schema), arg);
   }
   return params;
 }
@@ -90,6 +91,33 @@ function convert(value: string, type: string, arg: string): Json {
   } catch {
     throw new ValidationError('request.invalid_param', `${arg} must be JSON, for example ["a", "b"] or {"key": "value"}.`, { arg });
   }
+}
+
+/**
+ * A list of strings that asks to be a Kubiya `array` arg (`x-kubiya-arg: array`, as the Kubernetes entries'
+ * `namespaces`); other lists stay JSON text, as the config's own tools have always had them.
+ */
+function isStringList(schema: Record<string, Json>): boolean {
+  return schema['x-kubiya-arg'] === 'array' && schema.type === 'array' && isObject(schema.items) && schema.items.type === 'string';
+}
+
+/**
+ * A list arg's value: a JSON array, or Go's rendering of a list (`[a b]`, what Kubiya's template prints for an
+ * `array` arg), or names separated by commas. Items are kept as given; the entry's own checks judge them.
+ */
+function convertList(value: string, arg: string): Json {
+  const text = value.trim();
+  if (text.startsWith('[') && text.endsWith(']')) {
+    try {
+      const parsed = JSON.parse(text) as Json;
+      if (Array.isArray(parsed) && parsed.every((item) => typeof item === 'string')) return parsed;
+    } catch {
+      const inner = text.slice(1, -1).trim();
+      return inner === '' ? [] : inner.split(/[\s,]+/).filter(Boolean);
+    }
+    throw new ValidationError('request.invalid_param', `${arg} must be a list of names, for example ["a", "b"].`, { arg });
+  }
+  return text === '' ? [] : text.split(/\s*,\s*/);
 }
 
 function jsonType(schema: Record<string, Json>): string {
