@@ -323,6 +323,11 @@ export interface AccessProvider {
   describe?(ctx: GrantContext): Promise<GrantPreview>;
   /** Checks, before anything is stored, that the grant can be made (the person maps to a principal, …). */
   validate?(ctx: GrantContext): Promise<void>;
+  /**
+   * The approver groups the target itself names for this request, read at request time (a namespace's
+   * owners); undefined or no groups when it names none. Called after {@link validate}.
+   */
+  ownerGroups?(ctx: GrantContext): Promise<OwnerRouting | undefined>;
   /** For requests that began as an Enforcer denial: what was denied, by the Enforcer's request id. */
   describeDenial?(enforcerRequestId: string): Promise<EnforcerDenial>;
   /** Denied runs still waiting at the Enforcer, for approving those an active grant covers. */
@@ -347,6 +352,15 @@ export interface AccessProvider {
    * or undefined when it is done; throwing leaves it scheduled for a retry with backoff.
    */
   followUp?(data: Record<string, Json>, now: number): Promise<number | undefined>;
+}
+
+/** Owners a provider found for a request's targets, and the targets that name none. */
+export interface OwnerRouting {
+  groups: string[];
+  /** One sentence a person can read: "payments is owned by payments-owners (namespace annotation)". */
+  explanation: string;
+  /** Targets with no owner of their own ("checkout"): the usual routing adds its groups for them. */
+  uncovered: string[];
 }
 
 /** One thing a provider's {@link AccessProvider.inspect} found at its targets. */

@@ -18,7 +18,8 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 
 /** Why these approvers were chosen: an explicit mapping, a knowledge match, or the config's default. */
 export interface ApproverRouting {
-  source: 'mapping' | 'knowledge' | 'default';
+  /** `owner`: the target names its owners (a namespace's annotation or the config's per-namespace mapping). */
+  source: 'mapping' | 'knowledge' | 'default' | 'owner';
   groups: string[];
   /** For knowledge routing: the documents that matched, best first, with their scores. */
   matches?: { document: string; score: number; groups: string[] }[];

@@ -14,6 +14,8 @@ export interface KubeClusterSettings {
   subject: { kind: 'User' | 'Group'; pattern: string; overrides: Record<string, string>; allowedDomains: string[] };
   /** Approver groups per namespace pattern, from the config (these win over the namespace's annotation). */
   namespaceApprovers: Record<string, string[]>;
+  /** The only groups a namespace's `kubiya-jit.io/approver-groups` annotation may route to. */
+  annotationAllowlist: string[];
 }
 
 /** Every configured cluster, by name. */

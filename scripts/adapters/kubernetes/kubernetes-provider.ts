@@ -1,9 +1,10 @@
 import { ConfigError, ConflictError, ValidationError } from '../../core/errors.js';
-import type { AccessProvider, GrantContext, Logger } from '../../core/ports.js';
+import type { AccessProvider, GrantContext, Logger, OwnerRouting } from '../../core/ports.js';
 import type { GrantPreview, Json } from '../../core/types.js';
 import { bindingFor, bindingName, CLUSTER_LABEL, isOwnBinding, MANAGED_BY, MANAGER, REQUEST_LABEL, roleOf, scopes, subjectFor } from './kube-bindings.js';
 import { KubeApiError, type KubeBinding, type KubeCalls } from './kube-client.js';
 import { explainKubeError } from './kube-errors.js';
+import { namespaceOwners } from './kube-owners.js';
 import type { KubeClusterSettings, KubeSettings } from './kube-settings.js';
 
 /** Opens the calls to one cluster (the real client, or the same client pointed at a stand-in in tests). */
@@ -41,6 +42,13 @@ export class KubernetesProvider implements AccessProvider {
       if (!found) throw new ValidationError('kubernetes.namespace_not_found', `Namespace ${namespace} does not exist in cluster ${cluster.name}; check the name.`, { namespace });
       if (found.terminating) throw new ValidationError('kubernetes.namespace_terminating', `Namespace ${namespace} of cluster ${cluster.name} is being deleted; nothing can be granted in it.`, { namespace });
     }
+  }
+
+  /** The owners of the requested namespaces (config mapping, then the allowlisted annotation). */
+  async ownerGroups(ctx: GrantContext): Promise<OwnerRouting | undefined> {
+    const { cluster, api } = await this.open(ctx);
+    const namespaces = scopes(ctx.params).filter((n): n is string => n !== undefined);
+    return namespaceOwners(cluster, api, namespaces).catch((err: unknown) => Promise.reject(explainKubeError(err, { cluster: cluster.name, action: 'read the namespaces\' owners' })));
   }
 
   async describe(ctx: GrantContext): Promise<GrantPreview> {

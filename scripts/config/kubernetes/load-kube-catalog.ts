@@ -21,6 +21,7 @@ interface ClusterFile {
   approver_groups?: string[];
   requester_groups?: string[];
   namespace_approvers?: Record<string, string[]>;
+  annotation_allowlist?: string[];
 }
 
 /** The provider name of Kubernetes entries. */
@@ -66,6 +67,7 @@ function toSettings(file: ClusterFile, label: string): KubeClusterSettings {
     deny: file.namespaces?.deny ?? [],
     subject: { kind: subjects.kind ?? 'User', pattern, overrides: lowerKeys(subjects.overrides ?? {}), allowedDomains: subjects.allowed_domains ?? [] },
     namespaceApprovers: file.namespace_approvers ?? {},
+    annotationAllowlist: file.annotation_allowlist ?? [],
   };
 }
 

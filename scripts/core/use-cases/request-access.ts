@@ -1,4 +1,3 @@
-import { routeApprovers } from '../approver-routing.js';
 import { isJitError, PermissionError, UpstreamError } from '../errors.js';
 import { normaliseEmail } from '../identity.js';
 import type { Party } from '../people.js';
@@ -7,6 +6,7 @@ import { eligibleApprovers } from './approvers.js';
 import { checkDenial } from './enforcer-denial.js';
 import type { JitDeps } from './deps.js';
 import { grantContext } from './grant-context.js';
+import { routeWithOwners } from './owner-routing.js';
 import { approveUnderGrant, findCoveringGrant } from './enforcer-auto-approval.js';
 import { auditRefusals, refusedRequest } from './refused-request.js';
 import { checkJustification, checkParams, checkRequestRate, checkRequester, findEntry, parseParams, resolveTtl } from './request-validation.js';
@@ -82,15 +82,16 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
   // Not a refusal to audit: a person over the bound would otherwise fill the log, and nothing is stored.
   await checkRequestRate(deps, runner);
   await deps.notifier.ready?.();
-  const routing = await routeApprovers({ entry, params, justification }, await deps.knowledge(), deps.policy);
+  const now = deps.clock.now();
+  const id = deps.newId();
+  const ctx = grantContext({ id, requester, toolName: entry.name, toolParams: params, expiresAt: now + ttlSeconds * 1000, decidedBy: '', enforcerRequestId }, entry);
+  // Validated first: a provider that names owners reads its targets, which must exist.
+  await provider.validate?.(ctx);
+  const routing = await routeWithOwners(deps, provider, ctx, { entry, params, justification });
   const approverParties = await eligibleApprovers(deps, routing.groups, [requesterParty, runnerParty]);
   const approvers = approverParties.map((p) => p.email);
   const personIds = recordedIds(requesterParty, runnerParty, approverParties);
 
-  const now = deps.clock.now();
-  const id = deps.newId();
-  const ctx = grantContext({ id, requester, toolName: entry.name, toolParams: params, expiresAt: now + ttlSeconds * 1000, decidedBy: '', enforcerRequestId }, entry);
-  await provider.validate?.(ctx);
   const preview: GrantPreview = (await provider.describe?.(ctx)) ?? {
     provider: entry.provider,
     summary: [`${entry.provider}: ${entry.name} for ${requester}`],

@@ -26,6 +26,8 @@ export function clusterSection(): Record<string, unknown> {
         namespaces: { allow: ['*'], deny: ['vault*'] },
         subjects: { kind: 'User', name: 'oidc:{email}' },
         max_ttl: '8h',
+        annotation_allowlist: ['billing-owners', 'risk-owners'],
+        namespace_approvers: { 'audit-*': ['risk-owners'] },
       },
     ],
   };
@@ -34,7 +36,10 @@ export function clusterSection(): Record<string, unknown> {
 /** Starts the stand-in seeded with namespaces, roles and the runner's generated RBAC. */
 export async function startCluster(h: LifecycleHarness): Promise<{ kube: KubeApiServer; env: Record<string, string> }> {
   const kube = await startKubeApiServer();
-  for (const ns of ['payments', 'checkout', 'orders', 'ledger', 'search', 'vault', 'kube-system']) kube.state.addNamespace(ns);
+  for (const ns of ['payments', 'checkout', 'orders', 'ledger', 'search', 'vault', 'kube-system', 'audit-eu']) kube.state.addNamespace(ns);
+  // Owners named by annotation; `intruders` is not in the cluster's annotation_allowlist, so it never counts.
+  kube.state.addNamespace('billing', { 'kubiya-jit.io/approver-groups': 'billing-owners' });
+  kube.state.addNamespace('risk', { 'kubiya-jit.io/approver-groups': 'risk-owners, intruders' });
   kube.state.addClusterRole('view', [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }]);
   kube.state.addClusterRole('edit', [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'create', 'delete'] }]);
   kube.state.addClusterRole('admin', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]);
