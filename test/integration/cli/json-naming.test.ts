@@ -73,6 +73,9 @@ describe('--output json names every key in snake_case, in every command', () => 
     await run(undefined, ['reconcile']);
     await run(undefined, ['enforcer', 'policy']);
     await run(undefined, ['aws', 'runner-policy']);
+    // The shipped config has a Kubernetes cluster; this harness's config has none.
+    const shipped = { JIT_CONFIG: join(import.meta.dirname, '..', '..', '..', 'configs', 'jit.yaml') };
+    outputs.push({ command: 'kubernetes runner-rbac', run: await h.run(undefined, ['kubernetes', 'runner-rbac'], { env: shipped }) });
     await run(undefined, ['bundle', '--out', join(h.dir, 'bundle.json')]);
     await run(undefined, ['bundle', '--check', '--out', join(h.dir, 'bundle.json')]);
     await run(undefined, ['analytics', '--since', '7d']);

@@ -158,11 +158,11 @@ describe('k8s_request_<cluster> through the real CLI against the Kubernetes API 
 
     const report = await run(undefined, ['reconcile']);
     expect(report.code).toBe(1);
-    expect(report.json.leftovers).toEqual([{ grantId: id, status: 'revoked', removed: false }]);
+    expect(report.json.leftovers).toEqual([{ grant_id: id, status: 'revoked', removed: false }]);
     expect(report.json.unknown).toEqual(['req_0000000000000000']);
 
     const fixed = await run(undefined, ['reconcile', '--fix']);
-    expect(fixed.json.leftovers).toEqual([{ grantId: id, status: 'revoked', removed: true }]);
+    expect(fixed.json.leftovers).toEqual([{ grant_id: id, status: 'revoked', removed: true }]);
     const left = await kubectlBindings(kube, h.dir);
     expect([...left.keys()]).toEqual(['ledger/kubiya-jit-req-0000000000000000']);
     expect(kube.state.get('rolebindings', 'standing-view', 'payments')).toBeDefined();
