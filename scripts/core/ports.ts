@@ -100,12 +100,46 @@ export interface TargetLedger {
   completeFollowUp(key: string): Promise<void>;
 }
 
+/** A console sign-in session or a personal API token, as the store keeps it: the secret only as its hash. */
+export interface StoredCredential {
+  /** Public id (shown in the console's token list; never enough to authenticate). */
+  id: string;
+  kind: 'session' | 'token';
+  /** The person it acts as, as the identity normalisation gives it; a credential never acts for anyone else. */
+  owner: string;
+  /** A token's name as its owner typed it; for a session, the provider signed in with. */
+  label: string;
+  /** SHA-256 (hex) of the secret; the secret itself is never stored. */
+  secretHash: string;
+  createdAt: number;
+  /** Epoch ms after which it no longer authenticates (a session's absolute timeout, a token's expiry). */
+  expiresAt: number;
+  /** Last time it authenticated (a session's idle timeout counts from it; written at most about once a minute). */
+  lastUsedAt: number;
+  /** Set when revoked (a token revoked in the console, a session signed out); it never authenticates again. */
+  revokedAt?: number;
+}
+
+/** Where console sessions and personal API tokens are kept, hashed (every store adapter has it). */
+export interface CredentialStore {
+  /** Stores a new credential. */
+  saveCredential(credential: StoredCredential): Promise<void>;
+  /** The credential whose secret hashes to `secretHash`, revoked or expired ones included (callers check). */
+  findCredential(secretHash: string): Promise<StoredCredential | undefined>;
+  /** One person's credentials of a kind, newest first, revoked and expired ones included. */
+  listCredentials(owner: string, kind: StoredCredential['kind']): Promise<StoredCredential[]>;
+  /** Records that the credential was used at `at`. */
+  touchCredential(id: string, at: number): Promise<void>;
+  /** Revokes `id` if `owner` owns it and it is not revoked yet; returns whether it did. */
+  revokeCredential(id: string, owner: string, at: number): Promise<boolean>;
+}
+
 /**
  * Where requests and the audit log live. Every write of a request is a compare-and-swap on
  * `(id, status, version)` and appends its audit events in the same transaction. It also keeps the
- * providers' {@link TargetLedger}.
+ * providers' {@link TargetLedger} and the console's {@link CredentialStore}.
  */
-export interface RequestStore extends TargetLedger {
+export interface RequestStore extends TargetLedger, CredentialStore {
   /** Inserts a new request with its first audit events, atomically. */
   create(request: AccessRequest, events: NewAuditEvent[]): Promise<void>;
   /** The request with this id, or undefined. */

@@ -279,4 +279,27 @@ export function requestStoreContract(open: () => Promise<RequestStore>, dispose:
     await store().completeFollowUp('deny:b');
     expect((await store().listFollowUps()).map((f) => f.key)).toEqual(['deny:a', 'deny:c']);
   });
+
+  it('keeps credentials by the hash of their secret, per owner, and revokes only the owner\'s, once', async () => {
+    const base = { kind: 'token' as const, owner: 'dev@example.com', label: 'ci', createdAt: 10, expiresAt: 1_000, lastUsedAt: 10 };
+    await store().saveCredential({ ...base, id: 'tok_a', secretHash: 'a'.repeat(64) });
+    await store().saveCredential({ ...base, id: 'tok_b', secretHash: 'b'.repeat(64), createdAt: 20 });
+    await store().saveCredential({ ...base, id: 'ses_c', secretHash: 'c'.repeat(64), kind: 'session', label: 'google' });
+    await store().saveCredential({ ...base, id: 'tok_d', secretHash: 'd'.repeat(64), owner: 'alice@example.com' });
+    expect(await store().findCredential('a'.repeat(64))).toEqual({ ...base, id: 'tok_a', secretHash: 'a'.repeat(64) });
+    expect(await store().findCredential('e'.repeat(64))).toBeUndefined();
+    expect((await store().listCredentials('dev@example.com', 'token')).map((c) => c.id)).toEqual(['tok_b', 'tok_a']);
+    expect((await store().listCredentials('dev@example.com', 'session')).map((c) => c.id)).toEqual(['ses_c']);
+    // A secret hash is unique: a second credential with the same one is refused.
+    await expect(store().saveCredential({ ...base, id: 'tok_x', secretHash: 'a'.repeat(64) })).rejects.toThrow();
+    await store().touchCredential('tok_a', 500);
+    await store().touchCredential('tok_a', 400);
+    expect((await store().findCredential('a'.repeat(64)))?.lastUsedAt).toBe(500);
+    // Someone else's credential cannot be revoked by id; the owner's is revoked once.
+    expect(await store().revokeCredential('tok_d', 'dev@example.com', 600)).toBe(false);
+    expect((await store().findCredential('d'.repeat(64)))?.revokedAt).toBeUndefined();
+    expect(await store().revokeCredential('tok_a', 'dev@example.com', 600)).toBe(true);
+    expect(await store().revokeCredential('tok_a', 'dev@example.com', 700)).toBe(false);
+    expect((await store().findCredential('a'.repeat(64)))?.revokedAt).toBe(600);
+  });
 }

@@ -2,13 +2,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { chainEvent, GENESIS_HASH } from '../../core/audit-chain.js';
-import type { DueThresholds, FollowUp, RequestFilter, RequestStore, TargetHold } from '../../core/ports.js';
+import type { DueThresholds, FollowUp, RequestFilter, RequestStore, StoredCredential, TargetHold } from '../../core/ports.js';
 import type { AccessRequest, AuditEvent, Json, NewAuditEvent } from '../../core/types.js';
 import type { OpenStoreOptions } from './open-request-store.js';
 import { describeOpenError, missingDatabase } from './sqlite-open-errors.js';
 import type { EventFacts, RequestFacts } from '../../core/analytics/analytics-types.js';
 import { FACT_COLUMNS, FACT_UPDATES, FACT_VALUES, factColumns, SqliteAnalyticsReads } from './sqlite-analytics-reads.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import { SqliteCredentials } from './sqlite-credentials.js';
 import { SqliteTargetLedger } from './sqlite-target-ledger.js';
 
 type Row = { body: string };
@@ -22,10 +23,12 @@ type AuditRow = { seq: number; request_id: string | null; type: string; actor: s
 export class SqliteRequestStore implements RequestStore {
   private readonly ledger: SqliteTargetLedger;
   private readonly analytics: SqliteAnalyticsReads;
+  private readonly credentials: SqliteCredentials;
 
   private constructor(private readonly db: Database.Database) {
     this.ledger = new SqliteTargetLedger(db);
     this.analytics = new SqliteAnalyticsReads(db);
+    this.credentials = new SqliteCredentials(db);
   }
 
   /**
@@ -180,6 +183,26 @@ export class SqliteRequestStore implements RequestStore {
 
   completeFollowUp(key: string): Promise<void> {
     return this.ledger.completeFollowUp(key);
+  }
+
+  saveCredential(credential: StoredCredential): Promise<void> {
+    return this.credentials.saveCredential(credential);
+  }
+
+  findCredential(secretHash: string): Promise<StoredCredential | undefined> {
+    return this.credentials.findCredential(secretHash);
+  }
+
+  listCredentials(owner: string, kind: StoredCredential['kind']): Promise<StoredCredential[]> {
+    return this.credentials.listCredentials(owner, kind);
+  }
+
+  touchCredential(id: string, at: number): Promise<void> {
+    return this.credentials.touchCredential(id, at);
+  }
+
+  revokeCredential(id: string, owner: string, at: number): Promise<boolean> {
+    return this.credentials.revokeCredential(id, owner, at);
   }
 
   async close(): Promise<void> {
