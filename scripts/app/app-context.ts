@@ -48,16 +48,24 @@ export class AppContext {
   private depsPromise?: Promise<JitDeps>;
   private directoryInstance?: Directory;
 
+  /** The context that owns the store and adapters; itself, except for an {@link actingAs} view. */
+  private readonly root: AppContext;
+
   private constructor(
     readonly config: LoadedConfig,
     readonly env: NodeJS.ProcessEnv,
     private readonly overrides: ContextOverrides,
+    root?: AppContext,
   ) {
+    this.root = root ?? this;
     this.clock = overrides.clock ?? systemClock;
-    this.log = overrides.log ?? createLogger({ file: logPath(env), stderr: env.JIT_LOG === 'stderr' });
-    this.policy = buildPolicy(config.file);
-    const unenforced = unenforcedToolsWarning(config.file);
-    if (unenforced) this.log.warn(unenforced, { config: config.path });
+    this.log = root?.log ?? overrides.log ?? createLogger({ file: logPath(env), stderr: env.JIT_LOG === 'stderr' });
+    this.policy = root?.policy ?? buildPolicy(config.file);
+    // Once per process: a context acting as someone else (the console) shares the root's config and log.
+    if (!root) {
+      const unenforced = unenforcedToolsWarning(config.file);
+      if (unenforced) this.log.warn(unenforced, { config: config.path });
+    }
   }
 
   /** Loads the config named by the environment and prepares a context. */
@@ -71,10 +79,20 @@ export class AppContext {
   }
 
   /**
+   * This context acting for another person (the console's signed-in user, an API token's owner): the same
+   * config, store and adapters, with `KUBIYA_USER_EMAIL` set to `email`, so the handlers and use cases see that
+   * person exactly as they see whoever runs a tool.
+   */
+  actingAs(email: string): AppContext {
+    return new AppContext(this.config, { ...this.env, KUBIYA_USER_EMAIL: email }, this.overrides, this.root);
+  }
+
+  /**
    * The request store, opened on its first call, so a command that never reads it (bundle, enforcer policy,
    * approvers on the config directory) never opens or creates a database.
    */
   store(): RequestStore {
+    if (this.root !== this) return this.root.store();
     this.storeInstance ??= lazyPort(() => this.openStore());
     return this.storeInstance;
   }
@@ -84,6 +102,7 @@ export class AppContext {
    * database, so a missing one is reported before the command does anything else.
    */
   openStore(): Promise<RequestStore> {
+    if (this.root !== this) return this.root.openStore();
     this.storeOpening ??= Promise.resolve().then(() => {
       const location = databasePath(this.env);
       try {
@@ -101,18 +120,21 @@ export class AppContext {
 
   /** The directory the config names: its own group lists, Okta, GitHub, Google Workspace or Microsoft Entra. */
   directory(): Directory {
+    if (this.root !== this) return this.root.directory();
     this.directoryInstance ??= this.createDirectory();
     return this.directoryInstance;
   }
 
   /** Everything the use cases need; the catalog and adapters are built the first time this is called. */
   deps(): Promise<JitDeps> {
+    if (this.root !== this) return this.root.deps();
     this.depsPromise ??= this.buildDeps();
     return this.depsPromise;
   }
 
-  /** Releases the database. */
+  /** Releases the database (a view leaves it to the context it came from). */
   async close(): Promise<void> {
+    if (this.root !== this) return;
     await this.openedStore?.close();
   }
 

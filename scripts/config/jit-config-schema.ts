@@ -1,5 +1,6 @@
 import { enforcerConfigSchema } from '../adapters/enforcer/enforcer-config.js';
 import { MAX_POLICIES } from './aws/aws-schemas.js';
+import { consoleConfigSchema } from './console-config-schema.js';
 
 const duration = { type: 'string', pattern: '^\\s*(\\d+\\s*[smhdw]|(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?|P.*)\\s*$', minLength: 1 } as const;
 const groupName = { type: 'string', minLength: 1, maxLength: 200 } as const;
@@ -125,6 +126,8 @@ export const jitConfigSchema = {
         expiry_lag_tolerance: duration,
       },
     },
+    // The web console and HTTP API (`kubiya-jit serve`); see docs/console.md.
+    console: consoleConfigSchema,
     bundle: {
       type: 'object',
       additionalProperties: false,
