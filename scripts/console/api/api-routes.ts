@@ -89,7 +89,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     operationId: 'requestAccess',
     summary: 'Request access: validated, routed to approvers and posted to them',
     sameAs: 'request_tool_access',
-    body: toolArgsSchema('request_tool_access', { extra: { tool_params: toolParamsInput.optional() } }),
+    body: toolArgsSchema('request_tool_access', { optional: ['user_email'], extra: { tool_params: toolParamsInput.optional() } }),
     responses: { 201: { description: 'The request, waiting for approval', schema: s.RequestResultSchema } },
     run: (call) => runTool('request_tool_access', call, 201),
   },
