@@ -165,6 +165,12 @@ export class ConsoleWorld {
     }
   }
 
+  /** Whether the OPA stand-in holds an Enforcer grant for this request (ids and data mention it). */
+  hasGrant(requestId: string): boolean {
+    const kubiya = (this.opa.data.kubiya ?? {}) as { jit?: { grants?: Record<string, unknown> } };
+    return Object.entries(kubiya.jit?.grants ?? {}).some(([key, grant]) => key.includes(requestId) || JSON.stringify(grant).includes(requestId));
+  }
+
   /** Stops `serve` with SIGTERM and returns its exit code. */
   async stopServer(): Promise<number | null> {
     const child = this.child;

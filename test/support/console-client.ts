@@ -71,6 +71,21 @@ export class ConsoleClient {
     return match[1]!;
   }
 
+  /** Posts a form as the console's own pages do (same origin, with the session's CSRF token unless given). */
+  async form(path: string, fields: Record<string, string>, csrf?: string): Promise<Response> {
+    const body = new URLSearchParams({ _csrf: csrf ?? (await this.csrf()), ...fields });
+    return this.fetch(path, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  }
+
+  /** Creates a personal API token on the Tokens page and returns its id and secret (shown once). */
+  async createToken(name: string, expiresIn = '1d'): Promise<{ id: string; secret: string }> {
+    const html = await (await this.form('/tokens', { name, expires_in: expiresIn })).text();
+    const secret = /data-testid="token-secret">([^<]+)</.exec(html)?.[1];
+    const id = [...html.matchAll(/<tr data-token="([^"]+)"><td>([^<]*)<\/td>/g)].find((m) => m[2] === name)?.[1];
+    if (!secret || !id) throw new Error(`no token named ${name} on the page: ${html.slice(0, 500)}`);
+    return { id, secret };
+  }
+
   /** A JSON API call with the session and its CSRF token. */
   async api(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
     const headers: Record<string, string> = { accept: 'application/json' };

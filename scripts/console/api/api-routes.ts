@@ -24,13 +24,8 @@ async function runTool(tool: string, call: ApiCall, successStatus = 200): Promis
   return { status: ok ? successStatus : 202, json: { ok, ...result.json } };
 }
 
-const listQuery = (tool: string) =>
-  toolArgsSchema(tool, {
-    extra: {
-      limit: z.string().regex(/^\d+$/).optional().describe('How many to show, 1–200 (default 25)'),
-      cursor: z.string().optional().describe('The next_cursor of the previous page'),
-    },
-  });
+/** A listing's query: the tool's own filters. Like the tool, it answers the newest 25 that match (narrow with the filters). */
+const listQuery = (tool: string) => toolArgsSchema(tool);
 
 /** Every route of the HTTP API under /api/v1, in the order the OpenAPI document lists them. */
 export const API_ROUTES: readonly ApiRoute[] = [

@@ -50,14 +50,10 @@ export const HistoryEventSchema = z.looseObject({ at: time, type: z.string(), ac
 /** A request with its audit trail. */
 export const RequestDetailSchema = RequestResultSchema.extend({ history: z.array(HistoryEventSchema) });
 
-/** A page of requests; `total`, `offset` and `next_cursor` are given where the listing pages. */
+/** The newest requests that match (at most 25, as the tools answer). */
 export const RequestListSchema = z.looseObject({
   ...ok,
   requests: z.array(RequestSchema),
-  total: z.number().int().optional(),
-  shown: z.number().int().optional(),
-  offset: z.number().int().optional(),
-  next_cursor: z.string().nullable().optional().describe('Pass as `cursor` for the next page; null on the last page'),
 });
 
 /** The approvers dry run. */

@@ -4,27 +4,19 @@ import { param, toolJson, type View } from './view.js';
 
 const STATUSES = ['approval_pending', 'granting', 'access_granted', 'ending', 'access_expired', 'revoked', 'access_denied', 'cancelled', 'timed_out', 'failed'];
 
-function more(path: string, json: Record<string, unknown>, query: Record<string, string>) {
-  const cursor = json.next_cursor;
-  if (typeof cursor !== 'string') return h``;
-  const next = new URLSearchParams({ ...query, cursor });
-  return h`<p><a href="${path}?${next.toString()}" data-testid="more">Next page</a>${typeof json.total === 'number' ? h` <span class="muted small">(${json.total} in all)</span>` : h``}</p>`;
-}
-
 /** My requests and active grants: status, time left, "I'm done" and cancel. */
 export const myRequestsView: View = {
   name: 'mine',
   async render({ ctx, page, query }) {
     const status = param(query, 'status');
-    const json = await toolJson(ctx, 'view_user_requests', { status, limit: param(query, 'limit'), cursor: param(query, 'cursor') });
+    const json = await toolJson(ctx, 'view_user_requests', { status });
     const requests = json.requests as RequestView[];
     const active = requests.filter((r) => r.status === 'access_granted' || r.status === 'ending' || r.status === 'granting');
     const back = '/requests/mine';
     const body = h`<h1>My requests</h1>
       <form method="get" action="/requests/mine" class="inline"><select name="status" aria-label="Status"><option value="">every status</option>${STATUSES.map((s) => h`<option value="${s}" ${s === status ? h`selected` : h``}>${s}</option>`)}</select><button class="secondary" type="submit">Filter</button></form>
       <h2>Active grants</h2>${requestTable(page, active, back, 'No access is active for you now.')}
-      <h2>All my requests</h2>${requestTable(page, requests, back, 'You have no requests yet. Ask for access on the Request page.')}
-      ${more('/requests/mine', json, query)}`;
+      <h2>All my requests</h2>${requestTable(page, requests, back, 'You have no requests yet. Ask for access on the Request page.')}`;
     return { title: 'My requests', body };
   },
 };
@@ -33,7 +25,7 @@ export const myRequestsView: View = {
 export const approvalsView: View = {
   name: 'approvals',
   async render({ ctx, page, query }) {
-    const json = await toolJson(ctx, 'list_active_access_requests', { tool_name: param(query, 'tool_name'), limit: param(query, 'limit'), cursor: param(query, 'cursor') });
+    const json = await toolJson(ctx, 'list_active_access_requests', { tool_name: param(query, 'tool_name') });
     const email = page.email ?? '';
     const theirs = (json.requests as RequestView[]).filter((r) => r.requester !== email && r.requested_by !== email);
     const pending = theirs.filter((r) => r.status === 'approval_pending');
@@ -43,8 +35,7 @@ export const approvalsView: View = {
       <p class="muted small">Requests you may decide. Approving grants the access at once; the TTL override must stay within the entry's maximum.</p>
       <h2>Waiting for a decision (${pending.length})</h2>
       <div data-testid="queue">${requestTable(page, pending, back, 'Nothing waits for your decision.')}</div>
-      <h2>Active grants you approve</h2>${requestTable(page, active, back, 'None.')}
-      ${more('/approvals', json, query)}`;
+      <h2>Active grants you approve</h2>${requestTable(page, active, back, 'None.')}`;
     return { title: 'Approvals', body };
   },
 };
