@@ -268,4 +268,18 @@ describe('the server', () => {
     expect(http.every((l) => typeof l.path === 'string' && !String(l.path).includes('?') && typeof l.status === 'number')).toBe(true);
     expect(world.lines.some((l) => 'unparsed' in l)).toBe(false);
   });
+
+  it('shuts down gracefully on SIGTERM, ending open event streams', async () => {
+    const stream = await dev.fetch('/events?view=mine');
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    const reading = stream.body!.getReader();
+    const drained = (async () => {
+      while (!(await reading.read()).done);
+      return 'ended';
+    })();
+    expect(await world.stopServer()).toBe(0);
+    expect(await drained).toBe('ended');
+    expect(world.lines.some((l) => l.message === 'stopping' && l.signal === 'SIGTERM')).toBe(true);
+  });
 });
