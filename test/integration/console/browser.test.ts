@@ -27,7 +27,7 @@ let bob: Page;
 beforeAll(async () => {
   [world, browser] = await Promise.all([ConsoleWorld.start(), launchChromium()]);
   // One browser for the file, one context (cookie jar) per person, signed in once.
-  [dev, alice, bob] = await Promise.all(['dev@example.com', 'alice@example.com', 'bob@example.com'].map(person));
+  [dev, alice, bob] = await Promise.all([person('dev@example.com'), person('alice@example.com'), person('bob@example.com')]);
 }, 90_000);
 
 afterAll(async () => {
