@@ -166,6 +166,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   {
     method: 'get',
+    path: '/api/v1/analytics',
+    operationId: 'accessAnalytics',
+    summary: 'Usage, patterns and security figures over the entries the caller approves',
+    sameAs: 'access_analytics',
+    query: toolArgsSchema('access_analytics'),
+    responses: { 200: { description: 'The figures', schema: s.AnalyticsSchema } },
+    run: (call) => runTool('access_analytics', call),
+  },
+  {
+    method: 'get',
     path: '/api/v1/audit/events',
     operationId: 'searchAudit',
     summary: 'Search and filter the audit log (auditor groups only)',

@@ -107,3 +107,6 @@ export const ErrorSchema = z.object({
   code: z.string().describe('Namespaced, stable code, e.g. request.invalid_ttl, approval.self_approval, auth.required'),
   message: z.string().describe('What was wrong and what to do, for a person'),
 });
+
+/** The analytics figures, as `access_analytics --output json` gives them. */
+export const AnalyticsSchema = z.looseObject({ ...ok, usage: z.looseObject({}), patterns: z.looseObject({}), security: z.looseObject({}) });

@@ -10,7 +10,7 @@ export interface PageContext {
   /** The CSP nonce of this response; the one script carries it. */
   nonce: string;
   /** Which navigation entry is current. */
-  current?: 'request' | 'mine' | 'approvals' | 'audit' | 'tokens';
+  current?: 'request' | 'mine' | 'approvals' | 'audit' | 'analytics' | 'tokens';
 }
 
 const NAV = [
@@ -18,6 +18,7 @@ const NAV = [
   ['mine', '/requests/mine', 'My requests'],
   ['approvals', '/approvals', 'Approvals'],
   ['audit', '/audit', 'Audit'],
+  ['analytics', '/analytics', 'Analytics'],
   ['tokens', '/tokens', 'Tokens'],
 ] as const;
 

@@ -6,6 +6,7 @@ import type { ToolArgs } from '../../handlers/handler.js';
 import { safeNext } from '../auth/safe-redirect.js';
 import { digest } from '../live/events-route.js';
 import { approvalsView, myRequestsView } from '../pages/list-views.js';
+import { analyticsView } from '../pages/analytics-view.js';
 import { auditView } from '../pages/audit-view.js';
 import { layout } from '../pages/layout.js';
 import { formParams, requestFormPage } from '../pages/request-form-view.js';
@@ -20,7 +21,7 @@ import { pageContext, sessionEmail, toSignIn } from './page-context.js';
 /** The live views, by the name the events stream is asked for. */
 export const LIVE_VIEWS: ReadonlyMap<string, View> = new Map([myRequestsView, approvalsView, requestView].map((v) => [v.name, v]));
 
-type Current = 'request' | 'mine' | 'approvals' | 'audit' | 'tokens';
+type Current = 'request' | 'mine' | 'approvals' | 'audit' | 'analytics' | 'tokens';
 
 /**
  * The console's pages (server-rendered; the one script only adds live updates and the approvers preview) and
@@ -45,6 +46,7 @@ export function mountPages(app: Hono<ConsoleEnv>, ctx: AppContext, settings: Con
   app.get('/requests/:id', (c) => show(c, requestView, undefined, { live: true, query: { id: c.req.param('id') } }));
   app.get('/request', (c) => show(c, requestFormPage(), 'request'));
   app.get('/audit', (c) => show(c, auditView, 'audit'));
+  app.get('/analytics', (c) => show(c, analyticsView, 'analytics'));
   app.get('/tokens', (c) => show(c, tokensView(), 'tokens'));
 
   const form = async (c: Context<ConsoleEnv>): Promise<Record<string, string>> => {

@@ -207,6 +207,21 @@ describe('the rules hold over HTTP exactly as in the tools', () => {
   });
 });
 
+describe('analytics', () => {
+  it('shows approvers the access_analytics figures, on the API and as a page, and refuses others', async () => {
+    const page = await alice.fetch('/analytics?since=7d');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('data-testid="analytics-usage"');
+    expect(html).toContain('data-testid="analytics-security"');
+    const refused = await dev.api('GET', '/api/v1/analytics');
+    expect(refused.status).toBe(403);
+    expect(refused.json.code).toBe('analytics.not_an_approver');
+    const badFilter = await alice.api('GET', '/api/v1/analytics?since=yesterday-ish');
+    expect(badFilter.status).toBe(400);
+  });
+});
+
 describe('the OpenAPI document', () => {
   type Doc = { openapi: string; paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: unknown }> }> }>>; components: unknown };
 
@@ -255,6 +270,7 @@ describe('the OpenAPI document', () => {
     check('post', '/api/v1/requests/{request_id}/revoke', 200, revoked.json);
     check('get', '/api/v1/audit/events', 200, (await erin.api('GET', `/api/v1/audit/events?request_id=${id}`)).json);
     check('get', '/api/v1/audit/verify', 200, (await erin.api('GET', '/api/v1/audit/verify')).json);
+    check('get', '/api/v1/analytics', 200, (await alice.api('GET', '/api/v1/analytics?since=7d')).json);
     check('get', '/healthz', 200, await (await fetch(`${world.baseUrl}/healthz`)).json());
     // A body that breaks the documented shape must fail, or the checks above prove nothing.
     expect(() => check('get', '/api/v1/me', 200, { ok: true })).toThrow();
