@@ -16,6 +16,8 @@ import { startSlackWireServer, type SlackWireServer } from '../standins/slack-wi
 /** The compiled CLI, whether this file runs compiled (screenshots) or from source (tests, after a build). */
 const CLI = resolve(PACKAGE_ROOT, 'dist', 'scripts', 'cli.js');
 const CHANNEL = 'C0APPROVERS';
+/** The Entra tenant the world's console trusts; the Microsoft stand-in also signs in people of another. */
+export const MICROSOFT_TENANT = 'tenant-1';
 
 /** The people of the world: dev asks, alice and bob approve, erin audits, sus is suspended, outsider is unknown. */
 export const CONSOLE_PEOPLE = {
@@ -29,7 +31,7 @@ export const CONSOLE_PEOPLE = {
 } as const;
 
 /** The config the world starts from: config-list directory, OPA enforcer, one tool with a parameter schema. */
-export function consoleConfig(opaUrl: string, oidcIssuer: string, githubUrl: string): Record<string, unknown> {
+export function consoleConfig(opaUrl: string, oidcIssuer: string, githubUrl: string, microsoftIssuer: string): Record<string, unknown> {
   return {
     requesters: { allowed_groups: ['engineering'] },
     approvals: { default_approver_groups: ['platform-approvers'], timeout: '1h' },
@@ -65,6 +67,7 @@ export function consoleConfig(opaUrl: string, oidcIssuer: string, githubUrl: str
       providers: {
         google: { client_id: 'console-google', issuer: oidcIssuer },
         github: { client_id: 'console-github', issuer: githubUrl, api_url: githubUrl },
+        microsoft: { client_id: 'console-microsoft', tenant_id: MICROSOFT_TENANT, issuer: microsoftIssuer },
       },
     },
   };
@@ -82,6 +85,7 @@ export class ConsoleWorld {
     readonly opa: OpaWireServer,
     readonly oidc: OidcServer,
     readonly github: GithubOauthServer,
+    readonly microsoft: OidcServer,
   ) {}
 
   /** Starts the stand-ins and the console; `configure` may change the config first. */
@@ -106,8 +110,20 @@ export class ConsoleWorld {
         { login: 'mallory-gh', emails: [{ email: 'bob@example.com', primary: true, verified: false }, { email: 'mallory@elsewhere.example', primary: false, verified: true }] },
       ],
     });
-    const world = new ConsoleWorld(dir, slack, opa, oidc, github);
-    const config = consoleConfig(opa.url, oidc.issuer, github.url);
+    // Entra: an email counts when verified or domain-owner verified (xms_edov), and only from the configured tenant.
+    const microsoft = await startOidcServer({
+      clientId: 'console-microsoft',
+      clientSecret: 'microsoft-secret',
+      issuerPath: `/${MICROSOFT_TENANT}/v2.0`,
+      users: [
+        { email: 'dev@example.com', emailVerified: false, claims: { tid: MICROSOFT_TENANT, xms_edov: true } },
+        { email: 'alice@example.com', emailVerified: true, claims: { tid: 'another-tenant' } },
+        { email: 'bob@example.com', emailVerified: false, claims: { tid: MICROSOFT_TENANT } },
+      ],
+      title: 'Sign in to Microsoft (test stand-in)',
+    });
+    const world = new ConsoleWorld(dir, slack, opa, oidc, github, microsoft);
+    const config = consoleConfig(opa.url, oidc.issuer, github.url, microsoft.issuer);
     configure(config);
     writeFileSync(join(dir, 'jit.json'), JSON.stringify(config, null, 2));
     await world.serve();
@@ -128,6 +144,7 @@ export class ConsoleWorld {
       JIT_CONSOLE_COOKIE_SECRET: 'test-cookie-secret-0123456789abcdef0123456789',
       GOOGLE_CLIENT_SECRET: 'google-secret',
       GITHUB_CLIENT_SECRET: 'github-secret',
+      MICROSOFT_CLIENT_SECRET: 'microsoft-secret',
       ...extra,
     };
   }
@@ -159,10 +176,9 @@ export class ConsoleWorld {
       });
       child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}${buffer}`)));
     });
-    for (const provider of ['google', 'github']) {
-      this.oidc.allowRedirect(`${this.baseUrl}/auth/${provider}/callback`);
-      this.github.allowRedirect(`${this.baseUrl}/auth/${provider}/callback`);
-    }
+    this.oidc.allowRedirect(`${this.baseUrl}/auth/google/callback`);
+    this.github.allowRedirect(`${this.baseUrl}/auth/github/callback`);
+    this.microsoft.allowRedirect(`${this.baseUrl}/auth/microsoft/callback`);
   }
 
   /** Whether the OPA stand-in holds an Enforcer grant for this request (ids and data mention it). */
@@ -183,7 +199,7 @@ export class ConsoleWorld {
   /** Stops everything and removes the folder. */
   async close(): Promise<void> {
     await this.stopServer();
-    await Promise.all([this.slack.close(), this.opa.close(), this.oidc.close(), this.github.close()]);
+    await Promise.all([this.slack.close(), this.opa.close(), this.oidc.close(), this.github.close(), this.microsoft.close()]);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

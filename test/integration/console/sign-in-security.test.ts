@@ -61,6 +61,18 @@ describe('sign-in refuses who the tools would refuse', () => {
     expect((await whoAmI(github.c)).status).toBe(401);
   });
 
+  it('accepts a Microsoft address only when verified (email_verified or xms_edov) and from the configured tenant', async () => {
+    const dev = await attempt('dev@example.com', 'microsoft');
+    expect(dev.response.status).toBe(303);
+    expect((await whoAmI(dev.c)).json).toMatchObject({ email: 'dev@example.com' });
+    for (const login of ['alice@example.com', 'bob@example.com']) {
+      const { c, response, text } = await attempt(login, 'microsoft');
+      expect(response.status, login).toBe(403);
+      expect(text).toContain('did not vouch that your email address is verified');
+      expect((await whoAmI(c)).status).toBe(401);
+    }
+  });
+
   it('refuses someone suspended or unknown in the directory, as KUBIYA_USER_EMAIL would be', async () => {
     for (const login of ['sus@example.com', 'outsider@example.com']) {
       const { c, response, text } = await attempt(login);
