@@ -49,6 +49,8 @@ async function main(): Promise<void> {
     await shot(alice, 'approvals');
     await dev.goto(`${world.baseUrl}/requests/${granted.request_id}`);
     await shot(dev, 'request-page');
+    await alice.goto(`${world.baseUrl}/analytics?since=7d`);
+    await shot(alice, 'analytics');
     await erin.goto(`${world.baseUrl}/audit`);
     await shot(erin, 'audit');
     await dev.goto(`${world.baseUrl}/tokens`);
