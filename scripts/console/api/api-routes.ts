@@ -24,7 +24,7 @@ async function runTool(tool: string, call: ApiCall, successStatus = 200): Promis
   return { status: ok ? successStatus : 202, json: { ok, ...result.json } };
 }
 
-/** A listing's query: the tool's own filters. Like the tool, it answers the newest 25 that match (narrow with the filters). */
+/** A listing's query: the tool's own filters and paging (`limit`, `cursor`), from its argument definitions. */
 const listQuery = (tool: string) => toolArgsSchema(tool);
 
 /** Every route of the HTTP API under /api/v1, in the order the OpenAPI document lists them. */

@@ -50,10 +50,14 @@ export const HistoryEventSchema = z.looseObject({ at: time, type: z.string(), ac
 /** A request with its audit trail. */
 export const RequestDetailSchema = RequestResultSchema.extend({ history: z.array(HistoryEventSchema) });
 
-/** The newest requests that match (at most 25, as the tools answer). */
+/** A page of requests, newest first, paged as the listing tools page (limit, then next_cursor). */
 export const RequestListSchema = z.looseObject({
   ...ok,
   requests: z.array(RequestSchema),
+  total: z.number().int().describe('How many matched in all'),
+  shown: z.number().int(),
+  offset: z.number().int(),
+  next_cursor: z.string().nullable().describe('Pass as `cursor` (with the same filters) for the next page; null on the last page'),
 });
 
 /** The approvers dry run. */

@@ -40,7 +40,8 @@ export async function watchStore(ctx: AppContext): Promise<ChangeFeed & { announ
       }
     }, DEBOUNCE_MS);
   };
-  const store = ctx.store() as unknown as WatchableStore;
+  // The opened store itself: ctx.store() is a lazy stand-in that answers every property with a method.
+  const store = (await ctx.openStore()) as unknown as WatchableStore;
   let close: () => Promise<void>;
   if (store.watchChanges) {
     const handle = await store.watchChanges(announce);

@@ -75,8 +75,12 @@ describe('the HTTP API runs the tools use cases', () => {
   it('lists the requester\'s pending requests with the tool\'s filters, and lets the requester cancel them', async () => {
     const ids: string[] = [];
     for (const n of [1, 2]) ids.push(String((await ask(dev, { justification: `batch ${n}` })).json.request_id));
-    const pending = await dev.api('GET', '/api/v1/user-requests?status=approval_pending');
-    expect((pending.json.requests as { request_id: string }[]).map((r) => r.request_id)).toEqual(expect.arrayContaining(ids));
+    const first = await dev.api('GET', '/api/v1/user-requests?status=approval_pending&limit=1');
+    expect((first.json.requests as unknown[]).length).toBe(1);
+    expect(typeof first.json.next_cursor).toBe('string');
+    const second = await dev.api('GET', `/api/v1/user-requests?status=approval_pending&limit=1&cursor=${encodeURIComponent(String(first.json.next_cursor))}`);
+    const seen = [first, second].flatMap((page) => (page.json.requests as { request_id: string }[]).map((r) => r.request_id));
+    expect(seen).toEqual([ids[1], ids[0]]);
     const badStatus = await dev.api('GET', '/api/v1/user-requests?status=sleeping');
     expect(badStatus.status).toBe(400);
     const found = await dev.api('GET', '/api/v1/requests/search?query=batch');
