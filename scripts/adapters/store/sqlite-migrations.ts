@@ -94,25 +94,6 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
     `,
   },
   {
-    version: 6,
-    name: 'console sessions and personal API tokens (hashed)',
-    sql: `
-      -- Only the SHA-256 of each secret is kept: a copy of the file does not let anyone sign in or call the API.
-      CREATE TABLE credentials (
-        id TEXT PRIMARY KEY,
-        kind TEXT NOT NULL,
-        owner TEXT NOT NULL,
-        label TEXT NOT NULL,
-        secret_hash TEXT NOT NULL UNIQUE,
-        created_at INTEGER NOT NULL,
-        expires_at INTEGER NOT NULL,
-        last_used_at INTEGER NOT NULL,
-        revoked_at INTEGER
-      );
-      CREATE INDEX credentials_by_owner ON credentials (owner, kind, created_at);
-    `,
-  },
-  {
     version: 7,
     name: 'request facts for analytics as columns',
     // Analytics reads these for every request of a window; parsing each full JSON body cost seconds at 100,000.
@@ -138,6 +119,25 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
         granted_provider = json_extract(body, '$.grantedWith.provider'),
         approver_groups = json_extract(body, '$.approverGroups'),
         tool_params = json_extract(body, '$.toolParams');
+    `,
+  },
+  {
+    version: 9,
+    name: 'console sessions and personal API tokens (hashed)',
+    sql: `
+      -- Only the SHA-256 of each secret is kept: a copy of the file does not let anyone sign in or call the API.
+      CREATE TABLE IF NOT EXISTS credentials (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        label TEXT NOT NULL,
+        secret_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        last_used_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE INDEX IF NOT EXISTS credentials_by_owner ON credentials (owner, kind, created_at);
     `,
   },
 ];
