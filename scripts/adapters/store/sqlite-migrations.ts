@@ -57,6 +57,35 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
     `,
   },
   {
+    version: 3,
+    name: 'removal leases beside the request; the notification outbox',
+    sql: `
+      -- The lease lives beside the request, not in its body: renewing it must not change the request's version.
+      ALTER TABLE requests ADD COLUMN lease_owner TEXT;
+      ALTER TABLE requests ADD COLUMN lease_until INTEGER;
+      CREATE INDEX requests_by_lease ON requests (lease_until) WHERE lease_until IS NOT NULL;
+
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        request_id TEXT,
+        kind TEXT NOT NULL,
+        data TEXT NOT NULL,
+        dedupe_key TEXT UNIQUE,
+        state TEXT NOT NULL DEFAULT 'pending',
+        created_at INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        lease_owner TEXT,
+        lease_until INTEGER,
+        settled_at INTEGER
+      );
+      CREATE INDEX outbox_by_state_next ON outbox (state, next_attempt_at);
+      CREATE INDEX outbox_by_request ON outbox (request_id, id);
+      CREATE INDEX outbox_by_state_settled ON outbox (state, settled_at);
+    `,
+  },
+  {
     version: 4,
     name: 'target locks, holds on shared access, provider follow-ups',
     sql: `
