@@ -54,8 +54,11 @@ export async function revokeAccess(deps: JitDeps, input: RevokeInput): Promise<A
     return completeEnd(deps, ending);
   });
   if (!leased.claimed) {
-    throw new ConflictError('revoke.in_progress', `The access of request ${request.id} is being removed right now (its TTL has run out); describe_access_request shows when it is done.`, {
-      status: request.status,
+    // Another run holds the removal (its expiry, or another revocation that won the race): nothing left to revoke.
+    const current = await loadRequest(deps, request.id);
+    if (current.status !== 'access_granted') throw notActive(current);
+    throw new ConflictError('revoke.not_active', `The access of request ${request.id} is already being removed (its expiry or another revocation); describe_access_request shows when it is done.`, {
+      status: current.status,
     });
   }
   const ended = leased.value;
