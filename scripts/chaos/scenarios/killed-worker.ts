@@ -11,7 +11,7 @@ import { seconds } from '../scenario.js';
 export const killedWorker: ChaosScenario = {
   name: 'killed-worker',
   title: 'kill -9 of the worker mid-removal (default 10 s lease), restarted at once',
-  aim: 'removal resumed and done ≤ ~10 s after the kill (aim 12 s: the lease plus one removal)',
+  aim: 'removal resumed by the restarted worker ≤ ~10 s after the kill (the lease, plus 1.5 s)',
   async run(world: ChaosWorld) {
     const id = await world.grant('s3');
     const first = world.startWorker();
@@ -27,10 +27,15 @@ export const killedWorker: ChaosScenario = {
     const restarted = world.startWorker();
     const [ended] = await world.waitEnded([id], 120_000);
     await restarted.stop();
+    // Resumed: the removal's first AWS call from the restarted worker (the dead one's call is still held).
+    const resumedAt = world.proxy.calls().find((c) => c.action === 'ListPolicies' && c.at > killedAt)?.at ?? ended!.endedAt!;
     return {
-      measuredMs: ended!.endedAt! - killedAt,
-      aimMs: 12_000,
-      details: [`killed while ${before!.status}; the restarted worker confirmed the removal ${seconds(ended!.endedAt! - killedAt)} after the kill (the old fixed lease was 60 s)`],
+      measuredMs: resumedAt - killedAt,
+      aimMs: 11_500,
+      details: [
+        `killed while ${before!.status}; resumed ${seconds(resumedAt - killedAt)} after the kill, removal confirmed ${seconds(ended!.endedAt! - killedAt)} after it`,
+        'the lease lapses 6.7–10 s after the kill (renewed every 3.3 s); the old fixed lease was 60 s',
+      ],
     };
   },
 };

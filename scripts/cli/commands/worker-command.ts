@@ -4,6 +4,7 @@ import type { AppContext } from '../../app/app-context.js';
 import { databasePath } from '../../app/runtime-paths.js';
 import { dueThresholds } from '../../core/settings.js';
 import { deliverOutbox } from '../../core/use-cases/deliver-outbox.js';
+import { runDueFollowUps } from '../../core/use-cases/follow-ups.js';
 import { emptySweepReport, sweepRequest } from '../../core/use-cases/sweep.js';
 import type { CommandResult } from '../../handlers/handler.js';
 import { runSweep } from '../../handlers/sweep-handler.js';
@@ -19,6 +20,8 @@ const MIN_SLEEP_MS = 200;
 const PASS_LIMIT = 100;
 /** How many notifications the worker's delivery lane sends per round. */
 const DELIVERY_LIMIT = 50;
+/** How often the providers' follow-ups (lifting a session deny once no session can be alive) are looked for. */
+const FOLLOW_UP_EVERY_MS = 5_000;
 
 /** `kubiya-jit sweep`: one full sweep now. */
 export async function sweepCommand(ctx: AppContext): Promise<CommandResult> {
@@ -46,8 +49,11 @@ export async function workerCommand(ctx: AppContext, parsed: ParsedCommand): Pro
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   const source = await ExpirySource.start(ctx);
+  prewarm(source.deps.deps.catalog.list().map((entry) => entry.provider));
   const inFlight = new Map<string, Promise<void>>();
   let delivering: Promise<void> | undefined;
+  let following: Promise<void> | undefined;
+  let followedAt = 0;
   let passes = 0;
   let ended = 0;
   const watcher = wakeOnWrite(databasePath(ctx.env), () => waker.signal());
@@ -84,6 +90,15 @@ export async function workerCommand(ctx: AppContext, parsed: ParsedCommand): Pro
             waker.signal();
           });
       }
+      // Follow-ups are provider work after removals (never before them), in a lane of their own as well.
+      if (!following && Date.now() - followedAt >= FOLLOW_UP_EVERY_MS) {
+        followedAt = Date.now();
+        following = runDueFollowUps(deps, deps.clock.now())
+          .then(() => undefined)
+          .finally(() => {
+            following = undefined;
+          });
+      }
       const next = Math.min(...[await deps.store.nextDueAt(thresholds), delivering ? undefined : nextOutbox].filter((t): t is number => t !== undefined));
       const wait = Number.isFinite(next) ? Math.min(Math.max(next - deps.clock.now(), MIN_SLEEP_MS), MAX_IDLE_MS) : MAX_IDLE_MS;
       await waker.wait(Math.min(wait, stopAt - Date.now()));
@@ -91,10 +106,18 @@ export async function workerCommand(ctx: AppContext, parsed: ParsedCommand): Pro
   } finally {
     watcher?.close();
     configWatcher?.close();
-    await Promise.all([...inFlight.values(), delivering]);
+    await Promise.all([...inFlight.values(), delivering, following]);
   }
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   return { human: `Worker stopped after ${plural(passes, 'pass')}; ${plural(ended, 'grant')} ended.`, json: { sweeps: passes, ended } };
+}
+
+/**
+ * Loads the AWS SDK in the background when the catalog has AWS entries: the worker is long-running, and its
+ * first AWS removal (say, the one it takes over from a worker that died) should not also pay for loading it.
+ */
+function prewarm(providers: string[]): void {
+  if (providers.some((name) => name.startsWith('aws-'))) void import('../../adapters/aws/aws-clients.js').catch(() => undefined);
 }
 
 /**

@@ -6,7 +6,7 @@ import { retryHint } from '../../../scripts/core/retry-schedule.js';
 import { startFaultProxy, type FaultProxy } from '../../../scripts/standins/fault-proxy.js';
 import { motoAvailable, startMoto, type Moto } from '../../support/moto.js';
 import { memoryLogger, motoClients } from '../aws/aws-state.js';
-import { ACCOUNT, attachedPolicies, createAlice, createManagedPolicy, grantCtx, testSettings } from '../aws/fixtures.js';
+import { ACCOUNT, attachedPolicies, createAlice, createManagedPolicy, grantCtx, testCoordination, testSettings } from '../aws/fixtures.js';
 
 /**
  * The AWS side of removal: what a grant pins for it, the short-lived SDK clients it runs with, and the retry
@@ -31,6 +31,11 @@ describe.skipIf(!motoAvailable())('removing AWS grants with what they recorded',
   });
 
   const settings = { policy_name: 'DbReadOnly', aws_account_id: ACCOUNT };
+  // Grants and removals coordinate through one store (the holds on shared access live there).
+  let coordination = testCoordination();
+  afterEach(() => {
+    coordination = testCoordination();
+  });
   const arn = `arn:aws:iam::${ACCOUNT}:policy/DbReadOnly`;
 
   it('removes from the principal recorded at grant time, whatever the mapping says today', async () => {
@@ -39,12 +44,12 @@ describe.skipIf(!motoAvailable())('removing AWS grants with what they recorded',
     await createManagedPolicy(iam, 'DbReadOnly');
     const granting = testSettings(proxy.url);
     const ctx = grantCtx('grant-pinned', 'request_db_read_only', settings);
-    await (await createAwsProvider('aws-iam-policy', granting, log)).grant(ctx);
+    await (await createAwsProvider('aws-iam-policy', granting, log, coordination)).grant(ctx);
     const pin = awsRemovalPin('aws-iam-policy', granting, ctx);
     expect(pin).toMatchObject({ iam_user: 'alice', region: 'us-east-1', endpoint: proxy.url });
     // Today the mapping would name someone else, and allow no domain of the grantee's: the pin still decides.
     const today = testSettings(proxy.url, { principals: { ...granting.principals, iamUser: '{local}-renamed', allowedDomains: ['elsewhere.test'] } });
-    await (await createAwsRemovalProvider('aws-iam-policy', today, pin, ctx, log)).revoke(ctx);
+    await (await createAwsRemovalProvider('aws-iam-policy', today, pin, ctx, log, coordination)).revoke(ctx);
     expect(await attachedPolicies(iam, 'alice')).not.toContain(arn);
   });
 
@@ -54,9 +59,9 @@ describe.skipIf(!motoAvailable())('removing AWS grants with what they recorded',
     await createManagedPolicy(iam, 'DbReadOnly');
     const ctx = grantCtx('grant-no-config', 'request_db_read_only', settings);
     const granting = testSettings(proxy.url);
-    await (await createAwsProvider('aws-iam-policy', granting, log)).grant(ctx);
+    await (await createAwsProvider('aws-iam-policy', granting, log, coordination)).grant(ctx);
     expect(await attachedPolicies(iam, 'alice')).toContain(arn);
-    await (await createAwsRemovalProvider('aws-iam-policy', undefined, awsRemovalPin('aws-iam-policy', granting, ctx), ctx, log)).revoke(ctx);
+    await (await createAwsRemovalProvider('aws-iam-policy', undefined, awsRemovalPin('aws-iam-policy', granting, ctx), ctx, log, coordination)).revoke(ctx);
     expect(await attachedPolicies(iam, 'alice')).not.toContain(arn);
   });
 
@@ -65,7 +70,7 @@ describe.skipIf(!motoAvailable())('removing AWS grants with what they recorded',
     const pin = awsRemovalPin('aws-iam-policy', testSettings(proxy.url), ctx);
     proxy.addRule({ service: 'iam', effect: { kind: 'hold' } });
     const started = Date.now();
-    const provider = await createAwsRemovalProvider('aws-iam-policy', testSettings(proxy.url), pin, ctx, log);
+    const provider = await createAwsRemovalProvider('aws-iam-policy', testSettings(proxy.url), pin, ctx, log, coordination);
     await expect(provider.revoke(ctx)).rejects.toBeInstanceOf(UpstreamError);
     // Two attempts of 5 s each; an SDK client without timeouts would wait for ever. Generous for a loaded machine.
     expect(Date.now() - started).toBeLessThan(30_000);
@@ -76,7 +81,7 @@ describe.skipIf(!motoAvailable())('removing AWS grants with what they recorded',
     const ctx = grantCtx('grant-throttled', 'request_db_read_only', settings);
     const pin = awsRemovalPin('aws-iam-policy', testSettings(proxy.url), ctx);
     proxy.addRule({ service: 'iam', effect: { kind: 'throttle', retryAfterSeconds: 3 } });
-    const provider = await createAwsRemovalProvider('aws-iam-policy', testSettings(proxy.url), pin, ctx, log);
+    const provider = await createAwsRemovalProvider('aws-iam-policy', testSettings(proxy.url), pin, ctx, log, coordination);
     const err = await provider.revoke(ctx).then(
       () => undefined,
       (e: unknown) => e,

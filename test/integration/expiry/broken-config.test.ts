@@ -21,8 +21,8 @@ describe.skipIf(!motoAvailable())('expiry with a broken config', () => {
     x = await ExpiryHarness.start();
     goodConfig = readFileSync(x.h.configPath, 'utf8');
     goodS3 = readFileSync(join(x.h.dir, 's3_configs.json'), 'utf8');
-  });
-  afterAll(async () => x?.close());
+  }, 180_000);
+  afterAll(async () => x?.close(), 120_000);
 
   const allTools = [TOOLS.opa, TOOLS.policy, TOOLS.s3];
 

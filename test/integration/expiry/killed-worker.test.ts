@@ -13,8 +13,8 @@ describe.skipIf(!motoAvailable())('a worker killed mid-removal', () => {
 
   beforeAll(async () => {
     x = await ExpiryHarness.start({ removal_lease: '2s' });
-  });
-  afterAll(async () => x?.close());
+  }, 180_000);
+  afterAll(async () => x?.close(), 120_000);
 
   it('is resumed by another worker within its lease, and the grant ends exactly once', async () => {
     const id = await x.grant(TOOLS.s3);

@@ -20,8 +20,8 @@ describe.skipIf(!motoAvailable())('removals through an AWS outage', () => {
 
   beforeAll(async () => {
     x = await ExpiryHarness.start();
-  });
-  afterAll(async () => x?.close());
+  }, 180_000);
+  afterAll(async () => x?.close(), 120_000);
 
   it('retries densely through a window of errors and ends the access right after', async () => {
     const id = await x.grant(TOOLS.policy);
