@@ -59,12 +59,16 @@ export async function opportunisticSweep(ctx: AppContext): Promise<void> {
   await opportunisticDelivery(ctx);
 }
 
+/** Set once Slack did not answer in this run: the run's later deliveries are left to the outbox's retries. */
+let notifierUnreachable = false;
+
 /** Sends the due notifications (a few), if there are any; failures are retried later, never fail the tool. */
 async function opportunisticDelivery(ctx: AppContext): Promise<void> {
   try {
+    if (notifierUnreachable) return;
     const next = await ctx.store().nextOutboxAt();
     if (next === undefined || next > ctx.clock.now()) return;
-    await deliverOutbox((await ctx.expiryDeps()).deps, { limit: OPPORTUNISTIC_OUTBOX_LIMIT });
+    notifierUnreachable = (await deliverOutbox((await ctx.expiryDeps()).deps, { limit: OPPORTUNISTIC_OUTBOX_LIMIT })).unreachable;
   } catch (err) {
     ctx.log.error('sending notifications failed', { error: String(err) });
   }

@@ -20,6 +20,8 @@ const MIN_SLEEP_MS = 200;
 const PASS_LIMIT = 100;
 /** How many notifications the worker's delivery lane sends per round. */
 const DELIVERY_LIMIT = 50;
+/** How long the delivery lane rests after the notifier did not answer. */
+const DELIVERY_PAUSE_MS = 5_000;
 /** How often the providers' follow-ups (lifting a session deny once no session can be alive) are looked for. */
 const FOLLOW_UP_EVERY_MS = 5_000;
 
@@ -52,6 +54,7 @@ export async function workerCommand(ctx: AppContext, parsed: ParsedCommand): Pro
   prewarm(source.deps.deps.catalog.list().map((entry) => entry.provider));
   const inFlight = new Map<string, Promise<void>>();
   let delivering: Promise<void> | undefined;
+  let deliveryPausedUntil = 0;
   let following: Promise<void> | undefined;
   let followedAt = 0;
   let passes = 0;
@@ -78,11 +81,12 @@ export async function workerCommand(ctx: AppContext, parsed: ParsedCommand): Pro
           inFlight.set(request.id, task);
         }
       }
-      const nextOutbox = await deps.store.nextOutboxAt();
-      if (!delivering && nextOutbox !== undefined && nextOutbox <= deps.clock.now()) {
+      const nextOutbox = Math.max((await deps.store.nextOutboxAt()) ?? Infinity, deliveryPausedUntil);
+      if (!delivering && nextOutbox <= deps.clock.now()) {
         delivering = deliverOutbox(deps, { limit: DELIVERY_LIMIT })
           .then(
-            () => undefined,
+            // A notifier that did not answer is given a few seconds before the lane tries the next messages.
+            (report) => void (deliveryPausedUntil = report.unreachable ? deps.clock.now() + DELIVERY_PAUSE_MS : 0),
             (err: unknown) => ctx.log.error('sending notifications failed', { error: String(err) }),
           )
           .finally(() => {
@@ -99,7 +103,7 @@ export async function workerCommand(ctx: AppContext, parsed: ParsedCommand): Pro
             following = undefined;
           });
       }
-      const next = Math.min(...[await deps.store.nextDueAt(thresholds), delivering ? undefined : nextOutbox].filter((t): t is number => t !== undefined));
+      const next = Math.min(...[await deps.store.nextDueAt(thresholds), delivering ? undefined : nextOutbox].filter((t): t is number => t !== undefined && Number.isFinite(t)));
       const wait = Number.isFinite(next) ? Math.min(Math.max(next - deps.clock.now(), MIN_SLEEP_MS), MAX_IDLE_MS) : MAX_IDLE_MS;
       await waker.wait(Math.min(wait, stopAt - Date.now()));
     }

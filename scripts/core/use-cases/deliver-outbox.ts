@@ -1,5 +1,4 @@
-import { forEachBounded } from '../bounded.js';
-import { publicReason } from '../errors.js';
+import { isJitError, publicReason } from '../errors.js';
 import type { OutboxMessage, OutboxOutcome, RequesterNotice } from '../ports.js';
 import { notificationRetryDelayMs, retryHint } from '../retry-schedule.js';
 import { ownerOf, type JitDeps } from './deps.js';
@@ -11,6 +10,8 @@ export interface DeliveryReport {
   retrying: number;
   /** Given up after `expiry.notify_attempts` failures (logged and audited). */
   abandoned: number;
+  /** Set when the notifier did not answer (or rate-limited): the rest was left for later rather than tried now. */
+  unreachable: boolean;
 }
 
 /**
@@ -27,23 +28,33 @@ const CLAIM_MS = 60_000;
  * sweeps call it after their removals, the worker in a lane of its own.
  */
 export async function deliverOutbox(deps: JitDeps, options: { limit: number; concurrency?: number }): Promise<DeliveryReport> {
-  const report: DeliveryReport = { sent: 0, retrying: 0, abandoned: 0 };
+  const report: DeliveryReport = { sent: 0, retrying: 0, abandoned: 0, unreachable: false };
   const owner = ownerOf(deps);
-  const now = deps.clock.now();
-  const messages = await deps.store.claimOutbox(now, owner, now + CLAIM_MS, options.limit);
-  await forEachBounded(messages, options.concurrency ?? 4, async (message) => {
-    const outcome = await attempt(deps, message);
-    report[outcome.state === 'sent' ? 'sent' : outcome.state === 'retry' ? 'retrying' : 'abandoned'] += 1;
-    await deps.store.settleOutbox(message.id, owner, outcome, deps.clock.now());
-  });
+  let claimed = 0;
+  // Each lane claims one message at a time, so that once the notifier stops answering nobody claims more:
+  // a Slack that hangs costs one call's timeout here, not one per message.
+  const lane = async () => {
+    while (!report.unreachable && claimed < options.limit) {
+      claimed += 1;
+      const now = deps.clock.now();
+      const [message] = await deps.store.claimOutbox(now, owner, now + CLAIM_MS, 1);
+      if (!message) return;
+      const outcome = await attempt(deps, message, report);
+      report[outcome.state === 'sent' ? 'sent' : outcome.state === 'retry' ? 'retrying' : 'abandoned'] += 1;
+      await deps.store.settleOutbox(message.id, owner, outcome, deps.clock.now());
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, options.limit)) }, lane));
   return report;
 }
 
-async function attempt(deps: JitDeps, message: OutboxMessage): Promise<OutboxOutcome> {
+async function attempt(deps: JitDeps, message: OutboxMessage, report: DeliveryReport): Promise<OutboxOutcome> {
   try {
     await send(deps, message);
     return { state: 'sent' };
   } catch (err) {
+    const hint = retryHint(err);
+    if (hint.throttled || (isJitError(err) && /unreachable|timed_out|http_error/.test(err.code))) report.unreachable = true;
     const attempts = message.attempts + 1;
     const error = publicReason(err).slice(0, 500);
     const fields = { requestId: message.requestId, kind: message.kind, attempts, error: String(err) };
@@ -57,7 +68,7 @@ async function attempt(deps: JitDeps, message: OutboxMessage): Promise<OutboxOut
       return { state: 'abandoned', error };
     }
     deps.log.warn('sending a notification failed; will retry', fields);
-    return { state: 'retry', error, nextAttemptAt: deps.clock.now() + notificationRetryDelayMs(attempts, retryHint(err)) };
+    return { state: 'retry', error, nextAttemptAt: deps.clock.now() + notificationRetryDelayMs(attempts, hint) };
   }
 }
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { UpstreamError } from '../../../scripts/core/errors.js';
 import type { AccessProvider } from '../../../scripts/core/ports.js';
 import type { AccessRequest } from '../../../scripts/core/types.js';
 import { deliverOutbox } from '../../../scripts/core/use-cases/deliver-outbox.js';
@@ -104,7 +105,7 @@ describe('expiry never waits for anything but the target', () => {
 
     const recovered = recordingNotifier();
     const delivered = await deliverOutbox({ ...deps, notifier: recovered }, { limit: 50 });
-    expect(delivered).toEqual({ sent: 8, retrying: 0, abandoned: 0 });
+    expect(delivered).toEqual({ sent: 8, retrying: 0, abandoned: 0, unreachable: false });
     expect(recovered.sent.filter((s) => s.kind === 'notice').map((s) => [s.requestId, s.notice, s.status]).sort()).toEqual(
       [0, 1, 2, 3].map((i) => [`req_n_${i}`, 'expired', 'access_expired']),
     );
@@ -117,16 +118,31 @@ describe('expiry never waits for anything but the target', () => {
     stores.push(deps.store);
     await deps.store.create(expired('req_give_up', 'fast', 1_000, { approvalMessage: undefined }), []);
     await sweepDue(deps, { limit: 5 });
-    expect(await deliverOutbox(deps, { limit: 5 })).toEqual({ sent: 0, retrying: 1, abandoned: 0 });
+    expect(await deliverOutbox(deps, { limit: 5 })).toEqual({ sent: 0, retrying: 1, abandoned: 0, unreachable: false });
     const [waiting] = await deps.store.outbox({ state: 'pending' });
     expect(waiting!.nextAttemptAt - NOW).toBeGreaterThanOrEqual(5_000);
     // Not due yet: nothing is claimed, so a failing Slack is not hammered.
-    expect(await deliverOutbox(deps, { limit: 5 })).toEqual({ sent: 0, retrying: 0, abandoned: 0 });
+    expect(await deliverOutbox(deps, { limit: 5 })).toEqual({ sent: 0, retrying: 0, abandoned: 0, unreachable: false });
     deps.clock.advance(10_000);
-    expect(await deliverOutbox(deps, { limit: 5 })).toEqual({ sent: 0, retrying: 0, abandoned: 1 });
+    expect(await deliverOutbox(deps, { limit: 5 })).toEqual({ sent: 0, retrying: 0, abandoned: 1, unreachable: false });
     expect(await deps.store.outbox({ state: 'abandoned' })).toHaveLength(1);
     expect((await deps.store.auditEvents({ requestId: 'req_give_up' })).map((e) => e.type)).toContain('notification_abandoned');
     expect(deps.logged.some((l) => l.level === 'error' && l.message === 'notification given up')).toBe(true);
+  });
+
+  it('stops sending once the notifier does not answer, so a hung Slack costs one timeout, not one per message', async () => {
+    const fast = provider('fast');
+    const unreachable = recordingNotifier({ mode: 'fail', error: new UpstreamError('slack.unreachable', 'Could not reach Slack.') });
+    const deps = coreDeps({ providers: { fast }, notifier: unreachable, now: NOW });
+    stores.push(deps.store);
+    for (let i = 0; i < 6; i += 1) await deps.store.create(expired(`req_trip_${i}`, 'fast', 1_000), []);
+    await sweepDue(deps, { limit: 50 });
+    const report = await deliverOutbox(deps, { limit: 50, concurrency: 2 });
+    expect(report.unreachable).toBe(true);
+    // Two lanes, each stopped after its first failure: the other ten messages were not tried, and wait.
+    expect(unreachable.calls).toBe(2);
+    expect(report.retrying).toBe(2);
+    expect(await deps.store.outbox({ state: 'pending' })).toHaveLength(12);
   });
 
   it('drops an expiry warning that could not be sent before the access ended', async () => {
