@@ -3,6 +3,7 @@ import { isJitError, ValidationError } from '../core/errors.js';
 import { quoted } from '../core/quote.js';
 import { dueThresholds } from '../core/settings.js';
 import { deliverOutbox } from '../core/use-cases/deliver-outbox.js';
+import { nextFollowUpAt } from '../core/use-cases/follow-ups.js';
 import { sweepDue } from '../core/use-cases/sweep.js';
 import type { ToolHandler } from '../handlers/handler.js';
 import { STATIC_HANDLERS } from '../handlers/registry.js';
@@ -41,14 +42,16 @@ export async function runTool(ctx: AppContext, handler: ToolHandler, parsed: Par
 
 /**
  * Every tool run first ends a few grants whose time has come, so expiry holds even where no worker or
- * schedule runs, and sends the notifications that are due. It costs two indexed queries when nothing is due,
- * and its failures never fail the tool, except a missing database, which the tool itself would report next
- * anyway.
+ * schedule runs, runs the providers' due follow-ups, and sends the notifications that are due. It costs three
+ * indexed queries when nothing is due, and its failures never fail the tool, except a missing database, which
+ * the tool itself would report next anyway.
  */
 export async function opportunisticSweep(ctx: AppContext): Promise<void> {
   try {
-    const next = await ctx.store().nextDueAt(dueThresholds(ctx.policy));
-    if (next !== undefined && next <= ctx.clock.now()) {
+    const store = ctx.store();
+    // A follow-up (a session deny to lift) counts as due too: where no worker runs, tool runs do that work.
+    const times = [await store.nextDueAt(dueThresholds(ctx.policy)), await nextFollowUpAt({ store, log: ctx.log })];
+    if (times.some((t) => t !== undefined && t <= ctx.clock.now())) {
       const report = await sweepDue((await ctx.expiryDeps()).deps, { limit: OPPORTUNISTIC_SWEEP_LIMIT, light: true });
       if (report.errors.length) ctx.log.warn('opportunistic sweep had problems', { errors: report.errors });
     }

@@ -4,7 +4,7 @@ import type { AppContext } from '../../app/app-context.js';
 import { databasePath } from '../../app/runtime-paths.js';
 import { dueThresholds } from '../../core/settings.js';
 import { deliverOutbox } from '../../core/use-cases/deliver-outbox.js';
-import { runDueFollowUps } from '../../core/use-cases/follow-ups.js';
+import { nextFollowUpAt, runDueFollowUps } from '../../core/use-cases/follow-ups.js';
 import { emptySweepReport, sweepRequest } from '../../core/use-cases/sweep.js';
 import type { CommandResult } from '../../handlers/handler.js';
 import { runSweep } from '../../handlers/sweep-handler.js';
@@ -22,8 +22,11 @@ const PASS_LIMIT = 100;
 const DELIVERY_LIMIT = 50;
 /** How long the delivery lane rests after the notifier did not answer. */
 const DELIVERY_PAUSE_MS = 5_000;
-/** How often the providers' follow-ups (lifting a session deny once no session can be alive) are looked for. */
-const FOLLOW_UP_EVERY_MS = 5_000;
+/**
+ * The least time between two runs of the providers' follow-ups (lifting a session deny once no session can be
+ * alive): they run when the earliest falls due, and this keeps one the store failed to move from spinning.
+ */
+const FOLLOW_UP_GAP_MS = 1_000;
 
 /** `kubiya-jit sweep`: one full sweep now. */
 export async function sweepCommand(ctx: AppContext): Promise<CommandResult> {
@@ -56,7 +59,7 @@ export async function workerCommand(ctx: AppContext, parsed: ParsedCommand): Pro
   let delivering: Promise<void> | undefined;
   let deliveryPausedUntil = 0;
   let following: Promise<void> | undefined;
-  let followedAt = 0;
+  let followedAt = -Infinity;
   let passes = 0;
   let ended = 0;
   const watcher = wakeOnWrite(databasePath(ctx.env), () => waker.signal());
@@ -94,16 +97,24 @@ export async function workerCommand(ctx: AppContext, parsed: ParsedCommand): Pro
             waker.signal();
           });
       }
-      // Follow-ups are provider work after removals (never before them), in a lane of their own as well.
-      if (!following && Date.now() - followedAt >= FOLLOW_UP_EVERY_MS) {
-        followedAt = Date.now();
-        following = runDueFollowUps(deps, deps.clock.now())
+      // Follow-ups are provider work after removals (never before them), in a lane of their own as well, run
+      // when the earliest falls due and counted below in when to wake.
+      const dueFollowUp = await nextFollowUpAt(deps);
+      const followUpAt = dueFollowUp === undefined ? undefined : Math.max(dueFollowUp, followedAt + FOLLOW_UP_GAP_MS);
+      if (!following && followUpAt !== undefined && followUpAt <= deps.clock.now()) {
+        followedAt = deps.clock.now();
+        following = runDueFollowUps(deps, followedAt)
           .then(() => undefined)
           .finally(() => {
             following = undefined;
+            waker.signal();
           });
       }
-      const next = Math.min(...[await deps.store.nextDueAt(thresholds), delivering ? undefined : nextOutbox].filter((t): t is number => t !== undefined && Number.isFinite(t)));
+      const next = Math.min(
+        ...[await deps.store.nextDueAt(thresholds), delivering ? undefined : nextOutbox, following ? undefined : followUpAt].filter(
+          (t): t is number => t !== undefined && Number.isFinite(t),
+        ),
+      );
       const wait = Number.isFinite(next) ? Math.min(Math.max(next - deps.clock.now(), MIN_SLEEP_MS), MAX_IDLE_MS) : MAX_IDLE_MS;
       await waker.wait(Math.min(wait, stopAt - Date.now()));
     }
