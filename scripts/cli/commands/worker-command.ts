@@ -3,9 +3,12 @@ import { basename, dirname } from 'node:path';
 import type { AppContext } from '../../app/app-context.js';
 import { databasePath } from '../../app/runtime-paths.js';
 import { dueThresholds } from '../../core/settings.js';
+import { approvePendingDenials } from '../../core/use-cases/approve-pending-denials.js';
+import type { JitDeps } from '../../core/use-cases/deps.js';
 import { deliverOutbox } from '../../core/use-cases/deliver-outbox.js';
 import { nextFollowUpAt, runDueFollowUps } from '../../core/use-cases/follow-ups.js';
 import { emptySweepReport, sweepRequest } from '../../core/use-cases/sweep.js';
+import { restoreTamperedRows } from '../../core/use-cases/verify-row.js';
 import type { CommandResult } from '../../handlers/handler.js';
 import { runSweep } from '../../handlers/sweep-handler.js';
 import type { ParsedCommand } from '../command-spec.js';
@@ -27,6 +30,12 @@ const DELIVERY_PAUSE_MS = 5_000;
  * alive): they run when the earliest falls due, and this keeps one the store failed to move from spinning.
  */
 const FOLLOW_UP_GAP_MS = 1_000;
+/**
+ * The least time between two checks of the open rows against their audit trail (and two passes over the
+ * Enforcer's pending denials). They run on the worker's passes, which come at least every 30 s, not on a
+ * timer of their own: a busy worker would otherwise read every open row's events after each removal.
+ */
+const TRUST_GAP_MS = 5_000;
 
 /** `kubiya-jit sweep`: one full sweep now. */
 export async function sweepCommand(ctx: AppContext): Promise<CommandResult> {
@@ -60,6 +69,8 @@ export async function workerCommand(ctx: AppContext, parsed: ParsedCommand): Pro
   let deliveryPausedUntil = 0;
   let following: Promise<void> | undefined;
   let followedAt = -Infinity;
+  let approving: Promise<void> | undefined;
+  let trustedAt = -Infinity;
   let passes = 0;
   let ended = 0;
   const watcher = wakeOnWrite(databasePath(ctx.env), () => waker.signal());
@@ -70,6 +81,13 @@ export async function workerCommand(ctx: AppContext, parsed: ParsedCommand): Pro
       const { deps } = source.deps;
       const thresholds = dueThresholds(deps.policy);
       passes += 1;
+      if (deps.clock.now() - trustedAt >= TRUST_GAP_MS) {
+        trustedAt = deps.clock.now();
+        // Before `due` is read, so a row whose expiry was edited into the future still ends when approved.
+        await restoreRows(ctx, deps);
+        // The Enforcer is called in a lane of its own: a slow one delays no removal.
+        approving ??= approveDenials(ctx, deps).finally(() => (approving = undefined));
+      }
       const free = deps.policy.removalConcurrency - inFlight.size;
       if (free > 0) {
         const due = await deps.store.due(deps.clock.now(), thresholds, PASS_LIMIT);
@@ -121,10 +139,27 @@ export async function workerCommand(ctx: AppContext, parsed: ParsedCommand): Pro
   } finally {
     watcher?.close();
     configWatcher?.close();
-    await Promise.all([...inFlight.values(), delivering, following]);
+    await Promise.all([...inFlight.values(), delivering, following, approving]);
   }
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   return { human: `Worker stopped after ${plural(passes, 'pass')}; ${plural(ended, 'grant')} ended.`, json: { sweeps: passes, ended } };
+}
+
+/** Puts back rows edited away from their audit trail, as a full sweep does first; never fails the worker. */
+async function restoreRows(ctx: AppContext, deps: JitDeps): Promise<void> {
+  const report = emptySweepReport();
+  try {
+    await restoreTamperedRows(deps, report);
+  } catch (err) {
+    ctx.log.error('checking request rows against the audit trail failed', { error: String(err) });
+  }
+  if (report.errors.length) ctx.log.warn('worker found request rows edited away from their audit trail', { errors: report.errors });
+}
+
+/** Approves the Enforcer denials active grants cover, as a full sweep does last; never fails the worker. */
+async function approveDenials(ctx: AppContext, deps: JitDeps): Promise<void> {
+  const report = await approvePendingDenials(deps);
+  if (report.approved.length) ctx.log.info('worker approved Enforcer denials under active grants', { approved: report.approved });
 }
 
 /**
