@@ -4,7 +4,7 @@ import { awsRemovalPin, createAwsRemovalProvider } from '../../../scripts/adapte
 import { UpstreamError } from '../../../scripts/core/errors.js';
 import { retryHint } from '../../../scripts/core/retry-schedule.js';
 import { startFaultProxy, type FaultProxy } from '../../../scripts/standins/fault-proxy.js';
-import { motoAvailable, startMoto, type Moto } from '../../support/moto.js';
+import { startMoto, type Moto } from '../../support/moto.js';
 import { memoryLogger, motoClients } from '../aws/aws-state.js';
 import { ACCOUNT, attachedPolicies, createAlice, createManagedPolicy, grantCtx, testCoordination, testSettings } from '../aws/fixtures.js';
 
@@ -12,7 +12,7 @@ import { ACCOUNT, attachedPolicies, createAlice, createManagedPolicy, grantCtx, 
  * The AWS side of removal: what a grant pins for it, the short-lived SDK clients it runs with, and the retry
  * hints its failures carry. Against moto, through the fault proxy.
  */
-describe.skipIf(!motoAvailable())('removing AWS grants with what they recorded', () => {
+describe('removing AWS grants with what they recorded', () => {
   let moto: Moto;
   let proxy: FaultProxy;
   const log = memoryLogger();

@@ -2,7 +2,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExpiryHarness, TOOLS, waitFor } from '../../support/expiry-harness.js';
-import { motoAvailable } from '../../support/moto.js';
 
 const channelAlerts = (x: ExpiryHarness, word: string) =>
   x.h.messagesIn().filter((m) => `${m.text ?? ''}${JSON.stringify(m.blocks ?? [])}`.includes('kubiya-jit needs attention') && JSON.stringify(m.blocks ?? []).includes(word));
@@ -12,7 +11,7 @@ const channelAlerts = (x: ExpiryHarness, word: string) =>
  * recorded at approval; the error is reported loudly (operator log, an alert to the approvers' channel, a
  * non-zero sweep); the worker keeps running. Before, one invalid companion file stopped all expiry.
  */
-describe.skipIf(!motoAvailable())('expiry with a broken config', () => {
+describe('expiry with a broken config', () => {
   let x: ExpiryHarness;
   let goodConfig: string;
   let goodS3: string;

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteRequestStore } from '../../../scripts/adapters/store/sqlite-request-store.js';
 import { ExpiryHarness, TOOLS, waitFor } from '../../support/expiry-harness.js';
-import { motoAvailable } from '../../support/moto.js';
 
 /**
  * A worker killed (`kill -9`) in the middle of a removal leaves the removal under its lease; another worker
  * takes it over once the lease lapses, seconds later, and the grant ends exactly once. Before, the lease was a
  * fixed 60 s, so a restart did not resume the removal for a minute.
  */
-describe.skipIf(!motoAvailable())('a worker killed mid-removal', () => {
+describe('a worker killed mid-removal', () => {
   let x: ExpiryHarness;
 
   beforeAll(async () => {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteRequestStore } from '../../../scripts/adapters/store/sqlite-request-store.js';
 import { ExpiryHarness, TOOLS, waitFor } from '../../support/expiry-harness.js';
-import { motoAvailable } from '../../support/moto.js';
 
 async function failedAttemptTimes(x: ExpiryHarness, id: string): Promise<number[]> {
   const store = SqliteRequestStore.open(x.h.databasePath);
@@ -15,7 +14,7 @@ async function failedAttemptTimes(x: ExpiryHarness, id: string): Promise<number[
  * seconds of the outage's end, and a sweep afterwards is clean. Before,
  * retries doubled from 5 s and overshot a one-minute outage by 16-29 s.
  */
-describe.skipIf(!motoAvailable())('removals through an AWS outage', () => {
+describe('removals through an AWS outage', () => {
   let x: ExpiryHarness;
 
   beforeAll(async () => {
