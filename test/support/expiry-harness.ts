@@ -79,7 +79,10 @@ export class ExpiryHarness {
     const store = SqliteRequestStore.open(this.h.databasePath);
     for (const id of ids) {
       const row = (await store.get(id))!;
-      if (!(await store.update(row, { ...row, version: row.version + 1, expiresAt: at, warned: true }, []))) throw new Error(`could not expire ${id}`);
+      // The end is chained in the audit trail (the sweep restores a row that disagrees with it), so it moves
+      // there too: a second approval record by the same approver, as if the TTL had already run out.
+      const moved = { type: 'request_approved', actor: row.decidedBy!, at: Date.now(), requestId: id, data: { ttl_seconds: row.ttlSeconds, expires_at_ms: at, expires_at: new Date(at).toISOString() } };
+      if (!(await store.update(row, { ...row, version: row.version + 1, expiresAt: at, warned: true }, [moved]))) throw new Error(`could not expire ${id}`);
     }
     await store.close();
   }
