@@ -44,7 +44,7 @@ describe('a sweep while a removal is failing', () => {
       const run = await h.run(undefined, command);
       expect(run.code, run.stdout).toBe(1);
       expect(run.json.retrying).toEqual([]);
-      expect(run.json.failing).toEqual([expect.objectContaining({ requestId: id, toolName: 'create_ec2', status: 'ending', attempts: 3, lastError: expect.stringMatching(/503/) })]);
+      expect(run.json.failing).toEqual([expect.objectContaining({ request_id: id, tool_name: 'create_ec2', status: 'ending', attempts: 3, last_error: expect.stringMatching(/503/) })]);
     }
     const human = await new Promise<{ code: number | null; out: string }>((resolve) => {
       const child = spawn(process.execPath, [CLI, 'sweep'], { env: h.env(undefined) });
