@@ -24,19 +24,24 @@ describe('a Slack that hangs', () => {
   });
 
   async function granted(): Promise<string> {
-    const id = (await h.request()).json.request_id as string;
+    const made = await h.request();
+    const id = made.json.request_id as string;
+    expect(id, made.stdout + made.stderr).toBeTruthy();
     const approved = await h.approve(id, PEOPLE.alice.email);
     expect(approved.code, approved.stdout).toBe(0);
     return id;
   }
 
-  // TODO(expiry): fails after the rebase onto cli+analytics (grants never end under the hung Slack; a request gets no id); skipped until fixed.
-  it.skip('delays no removal: four grants due together all end while it hangs, and are announced once it answers again', async () => {
+  it('delays no removal: four grants due together all end while it hangs, and are announced once it answers again', async () => {
     const ids = [await granted(), await granted(), await granted(), await granted()];
     const store = SqliteRequestStore.open(h.databasePath);
     for (const id of ids) {
       const row = (await store.get(id))!;
-      await store.update(row, { ...row, version: row.version + 1, expiresAt: Date.now() - 1, warned: true }, []);
+      // The end is chained in the audit trail (a row that disagrees with its events is restored from them), so
+      // it moves there too, as the expiry harness does.
+      const at = Date.now() - 1;
+      const moved = { type: 'request_approved', actor: row.decidedBy!, at: Date.now(), requestId: id, data: { ttl_seconds: row.ttlSeconds, expires_at_ms: at, expires_at: new Date(at).toISOString() } };
+      expect(await store.update(row, { ...row, version: row.version + 1, expiresAt: at, warned: true }, [moved])).toBe(true);
     }
     await store.close();
     h.slack.degrade({ hang: true });
@@ -64,8 +69,10 @@ describe('a Slack that hangs', () => {
     expect(await exited).toBe(0);
   }, 240_000);
 
-  it.skip('lets an approval answer without waiting for Slack; the message update and the DM follow from the outbox', async () => {
-    const id = (await h.request()).json.request_id as string;
+  it('lets an approval answer without waiting for Slack; the message update and the DM follow from the outbox', async () => {
+    const made = await h.request();
+    const id = made.json.request_id as string;
+    expect(id, made.stdout + made.stderr).toBeTruthy();
     h.slack.degrade({ hang: true }, ['chat.update', 'users.lookupByEmail', 'conversations.open']);
     const started = Date.now();
     const approved = await h.approve(id, PEOPLE.alice.email);
