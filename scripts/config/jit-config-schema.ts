@@ -86,6 +86,9 @@ export const jitConfigSchema = {
         alert_after_failures: { type: 'integer', minimum: 1, maximum: 100 },
         max_retry_delay: duration,
         granting_lease: duration,
+        concurrency: { type: 'integer', minimum: 1, maximum: 64 },
+        removal_lease: duration,
+        notify_attempts: { type: 'integer', minimum: 1, maximum: 100 },
       },
     },
     defaults: {

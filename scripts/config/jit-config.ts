@@ -24,7 +24,15 @@ export interface JitConfigFile {
     admin_email?: string;
   };
   enforcer?: { type: 'opa' | 'kubiya' | 'none'; url?: string; token_env?: string };
-  expiry?: { warn_before?: string; alert_after_failures?: number; max_retry_delay?: string; granting_lease?: string };
+  expiry?: {
+    warn_before?: string;
+    alert_after_failures?: number;
+    max_retry_delay?: string;
+    granting_lease?: string;
+    concurrency?: number;
+    removal_lease?: string;
+    notify_attempts?: number;
+  };
   defaults?: { max_ttl?: string; default_ttl?: string };
   tools?: ToolConfig[];
   policies?: unknown[];
