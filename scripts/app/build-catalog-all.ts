@@ -1,4 +1,5 @@
-import { StaticCatalog, type Catalog } from '../core/catalog.js';
+import type { AwsSettings } from '../adapters/aws/aws-settings.js';
+import { StaticCatalog, type Catalog, type CatalogEntry } from '../core/catalog.js';
 import { ConfigError } from '../core/errors.js';
 import { buildToolEntries, ttlDefaults } from '../config/build-catalog.js';
 import type { LoadedConfig } from '../config/jit-config.js';
@@ -29,4 +30,29 @@ export async function buildFullCatalog(config: LoadedConfig): Promise<{ catalog:
     seen.add(entry.name);
   }
   return { catalog: new StaticCatalog([...tools, ...entries, ...kube.entries]), aws: settings, kubernetes: kube.settings };
+}
+
+/**
+ * As much of the catalog as a broken config still gives, for expiry: the Kubiya tools if they load, and the
+ * `aws` section's settings if it parses (a broken companion file does not stop it). Each part that fails is a
+ * problem in the list. Removal of recorded grants needs none of it; rows approved before grants were recorded
+ * find their entry here when it still loads.
+ */
+export async function buildExpiryCatalog(config: LoadedConfig): Promise<{ catalog: Catalog; aws: AwsSettings | undefined; problems: string[] }> {
+  const problems: string[] = [];
+  const attempt = async <T>(part: () => T | Promise<T>): Promise<T | undefined> => {
+    try {
+      return await part();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(err.message);
+      return undefined;
+    }
+  };
+  const tools: CatalogEntry[] = (await attempt(() => buildToolEntries(config))) ?? [];
+  const aws = await attempt(async () => {
+    const { parseAwsSection } = await import('../config/aws/aws-section.js');
+    return (await parseAwsSection(config.file.aws)).settings;
+  });
+  return { catalog: new StaticCatalog(tools), aws, problems };
 }

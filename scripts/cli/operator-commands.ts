@@ -53,6 +53,20 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
   },
   {
     spec: {
+      name: 'serve',
+      summary: 'the web console and HTTP API (docs/console.md)',
+      options: [
+        { name: 'port', type: 'port', placeholder: 'PORT', description: 'the port to listen on (default: $PORT, else 8080; 0: any free port)' },
+        { name: 'host', type: 'text', placeholder: 'HOST', description: 'the address to listen on (default 127.0.0.1; 0.0.0.0 in a container)' },
+      ],
+      // People request access in the console, as with the tools: the first request may create the database.
+      database: 'create',
+      notes: ['Stops cleanly on SIGTERM or SIGINT (exit 0); one JSON line per HTTP request on stdout.'],
+    },
+    run: async (ctx, parsed) => (await import('./commands/serve-command.js')).serveCommand(ctx, parsed),
+  },
+  {
+    spec: {
       name: 'reconcile',
       summary: 'what AWS still holds for requests that are over; --fix removes it',
       options: [{ name: 'fix', type: 'flag', description: 'remove what is left behind for requests that are over' }],

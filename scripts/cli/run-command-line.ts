@@ -19,6 +19,9 @@ export interface CommandLineOutcome {
   json: boolean;
 }
 
+/** The commands that end grants, and so run even when the config cannot be read. */
+const EXPIRY_COMMANDS = new Set(['worker', 'sweep', 'sweep_expired_access']);
+
 /** `kubiya-jit` with no command: only the global options. */
 const ROOT: CommandSpec = { name: 'kubiya-jit', summary: 'just-in-time access for Kubiya teammates', options: [] };
 
@@ -31,7 +34,8 @@ export async function runCommandLine(raw: readonly string[], env: NodeJS.Process
   let made: AppContext | undefined;
   const context = async (spec: CommandSpec | undefined): Promise<AppContext> => {
     if (!made) {
-      made = await AppContext.create(env);
+      // Expiry must not stop because the config broke: these commands run with what each grant recorded.
+      made = await AppContext.create(env, {}, { tolerateConfigErrors: EXPIRY_COMMANDS.has(name ?? '') });
       onContext(made);
     }
     const ctx = made;

@@ -1,5 +1,6 @@
 import { enforcerConfigSchema } from '../adapters/enforcer/enforcer-config.js';
 import { MAX_POLICIES } from './aws/aws-schemas.js';
+import { consoleConfigSchema } from './console-config-schema.js';
 
 const duration = { type: 'string', pattern: '^\\s*(\\d+\\s*[smhdw]|(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?|P.*)\\s*$', minLength: 1 } as const;
 const groupName = { type: 'string', minLength: 1, maxLength: 200 } as const;
@@ -85,6 +86,9 @@ export const jitConfigSchema = {
         alert_after_failures: { type: 'integer', minimum: 1, maximum: 100 },
         max_retry_delay: duration,
         granting_lease: duration,
+        concurrency: { type: 'integer', minimum: 1, maximum: 64 },
+        removal_lease: duration,
+        notify_attempts: { type: 'integer', minimum: 1, maximum: 100 },
       },
     },
     defaults: {
@@ -127,6 +131,8 @@ export const jitConfigSchema = {
         expiry_lag_tolerance: duration,
       },
     },
+    // The web console and HTTP API (`kubiya-jit serve`); see docs/console.md.
+    console: consoleConfigSchema,
     bundle: {
       type: 'object',
       additionalProperties: false,

@@ -24,7 +24,15 @@ export interface JitConfigFile {
     admin_email?: string;
   };
   enforcer?: { type: 'opa' | 'kubiya' | 'none'; url?: string; token_env?: string };
-  expiry?: { warn_before?: string; alert_after_failures?: number; max_retry_delay?: string; granting_lease?: string };
+  expiry?: {
+    warn_before?: string;
+    alert_after_failures?: number;
+    max_retry_delay?: string;
+    granting_lease?: string;
+    concurrency?: number;
+    removal_lease?: string;
+    notify_attempts?: number;
+  };
   defaults?: { max_ttl?: string; default_ttl?: string };
   tools?: ToolConfig[];
   policies?: unknown[];
@@ -33,6 +41,7 @@ export interface JitConfigFile {
   kubernetes?: Record<string, unknown>;
   bundle?: { image?: string; env?: string[]; secrets?: string[] };
   analytics?: AnalyticsConfig;
+  console?: ConsoleConfig;
 }
 
 /** The `analytics` section: the thresholds behind the security and pattern figures. */
@@ -44,6 +53,29 @@ export interface AnalyticsConfig {
   standing_access_after?: number;
   concentration_share?: number;
   expiry_lag_tolerance?: string;
+}
+
+/** The `console` section: the web console and HTTP API (`kubiya-jit serve`). */
+export interface ConsoleConfig {
+  base_url?: string;
+  cookie_secret_env?: string;
+  session_idle_timeout?: string;
+  session_absolute_timeout?: string;
+  token_max_ttl?: string;
+  auditor_groups?: string[];
+  providers?: {
+    google?: ConsoleProviderConfig;
+    microsoft?: ConsoleProviderConfig & { tenant_id: string };
+    github?: ConsoleProviderConfig & { api_url?: string };
+  };
+}
+
+/** One sign-in provider: the OAuth client registered with it, the secret by variable name. */
+export interface ConsoleProviderConfig {
+  client_id: string;
+  client_secret_env?: string;
+  /** Where the provider lives, when not its public address (GitHub Enterprise, a test stand-in). */
+  issuer?: string;
 }
 
 /** One Kubiya tool that can be requested through the Enforcer. */

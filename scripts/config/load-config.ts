@@ -26,7 +26,7 @@ export const ENV_CONFIG_LABEL = 'JIT_CONFIG_JSON (the config from the environmen
 export async function loadConfig(env: NodeJS.ProcessEnv): Promise<LoadedConfig> {
   const inline = env.JIT_CONFIG_JSON;
   if (inline !== undefined && inline.trim() !== '') return loadEnvConfig(inline, env);
-  const path = resolve(env.JIT_CONFIG?.trim() || DEFAULT_CONFIG_PATH);
+  const path = configPath(env);
   const text = readConfigFile(path);
   if (isConfigPackage(text)) {
     const pkg = decodeConfigPackage(text, path);
@@ -80,6 +80,11 @@ function bundledDocuments(path: string): Record<string, string> | undefined {
     return undefined;
   }
   return isConfigPackage(text) ? decodeConfigPackage(text, path).knowledge : undefined;
+}
+
+/** The config file's path: `JIT_CONFIG`, else the embedded default. */
+export function configPath(env: NodeJS.ProcessEnv): string {
+  return resolve(env.JIT_CONFIG?.trim() || DEFAULT_CONFIG_PATH);
 }
 
 async function parseConfigText(text: string, path: string): Promise<unknown> {

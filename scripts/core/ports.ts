@@ -3,7 +3,7 @@
  * ever sees these interfaces and the domain types, never a vendor SDK type.
  */
 import type { EventFacts, RequestFacts } from './analytics/analytics-types.js';
-import type { AccessRequest, AuditEvent, GrantPreview, Json, MessageRef, NewAuditEvent, Person, RequestStatus } from './types.js';
+import type { AccessRequest, AuditEvent, GrantPreview, GrantTarget, Json, MessageRef, NewAuditEvent, Person, RequestStatus } from './types.js';
 
 /** Filters for listing requests; every field narrows the result. */
 export interface RequestFilter {
@@ -100,22 +100,102 @@ export interface TargetLedger {
   completeFollowUp(key: string): Promise<void>;
 }
 
+/** A console sign-in session or a personal API token, as the store keeps it: the secret only as its hash. */
+export interface StoredCredential {
+  /** Public id (shown in the console's token list; never enough to authenticate). */
+  id: string;
+  kind: 'session' | 'token';
+  /** The person it acts as, as the identity normalisation gives it; a credential never acts for anyone else. */
+  owner: string;
+  /** A token's name as its owner typed it; for a session, the provider signed in with. */
+  label: string;
+  /** SHA-256 (hex) of the secret; the secret itself is never stored. */
+  secretHash: string;
+  createdAt: number;
+  /** Epoch ms after which it no longer authenticates (a session's absolute timeout, a token's expiry). */
+  expiresAt: number;
+  /** Last time it authenticated (a session's idle timeout counts from it; written at most about once a minute). */
+  lastUsedAt: number;
+  /** Set when revoked (a token revoked in the console, a session signed out); it never authenticates again. */
+  revokedAt?: number;
+}
+
+/** Where console sessions and personal API tokens are kept, hashed (every store adapter has it). */
+export interface CredentialStore {
+  /** Stores a new credential. */
+  saveCredential(credential: StoredCredential): Promise<void>;
+  /** The credential whose secret hashes to `secretHash`, revoked or expired ones included (callers check). */
+  findCredential(secretHash: string): Promise<StoredCredential | undefined>;
+  /** One person's credentials of a kind, newest first, revoked and expired ones included. */
+  listCredentials(owner: string, kind: StoredCredential['kind']): Promise<StoredCredential[]>;
+  /** Records that the credential was used at `at`. */
+  touchCredential(id: string, at: number): Promise<void>;
+  /** Revokes `id` if `owner` owns it and it is not revoked yet; returns whether it did. */
+  revokeCredential(id: string, owner: string, at: number): Promise<boolean>;
+}
+
+/** What an outbox message asks for: the approvers' message brought up to date, a DM, or an alert. */
+export type OutboxKind = 'approval_update' | 'requester_notice' | 'alert' | 'channel_alert';
+
+/** A notification to send, as written with the change that causes it. */
+export interface NewOutboxMessage {
+  /** The request it is about; null for a notice about no one request (a config error). */
+  requestId: string | null;
+  kind: OutboxKind;
+  /** `notice` for a requester notice, `text` for alerts. */
+  data: Record<string, Json>;
+  /** When it was written; it may be sent from then on. */
+  at: number;
+  /** A message with a key some earlier message already has (sent or not) is not written again. */
+  dedupeKey?: string;
+}
+
+/** A notification waiting in the outbox, as claimed for sending. */
+export interface OutboxMessage {
+  id: number;
+  requestId: string | null;
+  kind: OutboxKind;
+  data: Record<string, Json>;
+  createdAt: number;
+  /** Failed attempts so far. */
+  attempts: number;
+  nextAttemptAt: number;
+  lastError?: string;
+  /** `pending` until sent; `abandoned` once the sender gave up. */
+  state: 'pending' | 'sent' | 'abandoned';
+}
+
+/** How one attempt to send an outbox message ended. */
+export type OutboxOutcome =
+  | { state: 'sent' }
+  | { state: 'retry'; error: string; nextAttemptAt: number }
+  | { state: 'abandoned'; error: string };
+
 /**
  * Where requests and the audit log live. Every write of a request is a compare-and-swap on
- * `(id, status, version)` and appends its audit events in the same transaction. It also keeps the
- * providers' {@link TargetLedger}.
+ * `(id, status, version)` and appends its audit events (and any outbox messages) in the same transaction.
+ * It also keeps the providers' {@link TargetLedger} and the console's {@link CredentialStore}.
+ *
+ * Removals are claimed with a short lease (`lease_owner`, `lease_until` beside the row, outside the request
+ * itself), renewed while they run, so a removal whose process died is taken over by another process within
+ * one lease, on this host or another. Renewing a lease never changes the request or its version.
  */
-export interface RequestStore extends TargetLedger {
+export interface RequestStore extends TargetLedger, CredentialStore {
   /** Inserts a new request with its first audit events, atomically. */
   create(request: AccessRequest, events: NewAuditEvent[]): Promise<void>;
   /** The request with this id, or undefined. */
   get(id: string): Promise<AccessRequest | undefined>;
   /**
    * Replaces the stored request with `next` (whose version must be `expected.version + 1`) only if the
-   * stored row still has `expected.status` and `expected.version`; appends `events` in the same
-   * transaction. Returns false, writing nothing, when another writer got there first.
+   * stored row still has `expected.status` and `expected.version`; appends `events` and enqueues `outbox`
+   * messages in the same transaction. Returns false, writing nothing, when another writer got there first.
    */
-  update(expected: Pick<AccessRequest, 'id' | 'status' | 'version'>, next: AccessRequest, events: NewAuditEvent[]): Promise<boolean>;
+  update(
+    expected: Pick<AccessRequest, 'id' | 'status' | 'version'>,
+    next: AccessRequest,
+    events: NewAuditEvent[],
+    outbox?: NewOutboxMessage[],
+  ): Promise<boolean>;
   /**
    * Requests matching the filter, newest first: by `createdAt` descending, then `id` descending, so the order
    * is total and `filter.after` continues exactly where a page ended.
@@ -125,11 +205,34 @@ export interface RequestStore extends TargetLedger {
   count(filter: RequestFilter): Promise<number>;
   /**
    * Requests the sweeper must act on at `now`, most overdue first: grants past expiry, ends due for a retry,
-   * pending requests past the approval timeout, grants due their warning, abandoned `granting` rows.
+   * pending requests past the approval timeout, grants due their warning, abandoned `granting` rows. A row
+   * under another process's unexpired lease is due only once that lease runs out.
    */
   due(now: number, thresholds: DueThresholds, limit: number): Promise<AccessRequest[]>;
   /** The earliest instant at which `due` returns something (possibly already past), or undefined if never. */
   nextDueAt(thresholds: DueThresholds): Promise<number | undefined>;
+  /**
+   * Takes the removal lease of request `id` for `owner` until `until`, if no other owner holds one that is
+   * still running at `now` (an owner may re-take its own). Atomic across processes and hosts; true when taken.
+   */
+  claimLease(id: string, owner: string, now: number, until: number): Promise<boolean>;
+  /** Extends `owner`'s lease of `id` to `until`; false when `owner` no longer holds it (it ran out and was taken). */
+  renewLease(id: string, owner: string, until: number): Promise<boolean>;
+  /** Gives up `owner`'s lease of `id`, if it still holds it. */
+  releaseLease(id: string, owner: string): Promise<void>;
+  /** Writes outbox messages that belong to no request write (a config-error alert); skips known dedupe keys. */
+  enqueue(messages: NewOutboxMessage[]): Promise<void>;
+  /**
+   * Claims up to `limit` pending messages due at `now` (oldest first) for `owner` until `leaseUntil`, so that
+   * several senders never send one message twice at once. A claim that runs out makes the message claimable again.
+   */
+  claimOutbox(now: number, owner: string, leaseUntil: number, limit: number): Promise<OutboxMessage[]>;
+  /** Records how sending a claimed message went, and releases the claim. Ignored if `owner` lost the claim. */
+  settleOutbox(id: number, owner: string, outcome: OutboxOutcome, now: number): Promise<void>;
+  /** The earliest instant a pending message may be sent (possibly past), or undefined when none waits. */
+  nextOutboxAt(): Promise<number | undefined>;
+  /** Outbox messages in a state, oldest first (`pending` and `abandoned` are what an operator looks at). */
+  outbox(filter: { state: OutboxMessage['state']; requestId?: string; limit?: number }): Promise<OutboxMessage[]>;
   /** Appends audit events that belong to no request write (a refused approval, a config load). */
   appendAudit(events: NewAuditEvent[]): Promise<void>;
   /** Audit events in order, optionally only one request's. */
@@ -246,6 +349,8 @@ export interface Notifier {
   notifyRequester(request: AccessRequest, notice: RequesterNotice): Promise<void>;
   /** Alerts the approvers' channel that something needs a person (revocation keeps failing). */
   alertApprovers(request: AccessRequest, text: string): Promise<void>;
+  /** Posts a notice to the approvers' channel about no one request (the config cannot be read). */
+  alertChannel?(text: string): Promise<void>;
 }
 
 /** A time-bound allow for a Kubiya tool run. */
@@ -376,6 +481,17 @@ export interface TargetFinding {
 /** Finds providers by name, loading their SDKs only when first asked. */
 export interface ProviderRegistry {
   get(name: string): Promise<AccessProvider>;
+  /**
+   * What to record at approval (into `GrantTarget.pinned`) so that removal needs nothing from the config of
+   * the day: the resolved principal, the instance, how the target is reached. Undefined when nothing is needed.
+   */
+  pin?(target: GrantTarget, ctx: GrantContext): Promise<Record<string, Json> | undefined>;
+  /**
+   * The provider to remove `ctx`'s grant with: built from what `target.pinned` recorded (today's config where
+   * it can only help, such as a corrected address), with short per-call timeouts and few SDK retries, so one
+   * removal attempt cannot hang for long. Registries without it remove with `get(target.provider)`.
+   */
+  forRemoval?(target: GrantTarget, ctx: GrantContext): Promise<AccessProvider>;
 }
 
 /** Where the core writes what an operator should see (never shown to the person). */

@@ -44,7 +44,10 @@ export function recordedFields(events: readonly AuditEvent[]): RecordedFields {
       if (typeof d.ttl_seconds === 'number') r.ttlSeconds = d.ttl_seconds;
       if (typeof d.expires_at_ms === 'number') r.expiresAt = d.expires_at_ms;
       if (isObject(d.granted_with) && typeof d.granted_with.provider === 'string' && isObject(d.granted_with.settings)) {
-        r.grantedWith = { provider: d.granted_with.provider, settings: d.granted_with.settings };
+        const { provider, settings, pinned } = d.granted_with;
+        // What removal was pinned to (the principal, how the target is reached) is chained too: an edit of it
+        // would have removal aim at someone else's access and leave the granted one in place.
+        r.grantedWith = { provider, settings, ...(isObject(pinned) ? { pinned } : {}) };
       }
     }
     // Every transition records where it led; events that record a fact without a move have no `to`.

@@ -24,6 +24,12 @@ export interface PolicySettings {
   maxRequestsPerHour: number;
   /** Most refused decisions (self-approval, not eligible) recorded per request; later ones are refused unrecorded. */
   maxRefusedDecisionsPerRequest: number;
+  /** How many removals one sweeper runs at once, so one slow target delays nobody else. */
+  removalConcurrency: number;
+  /** A removal's lease: renewed while it runs; once it lapses another process may take the removal over. */
+  removalLeaseSeconds: number;
+  /** Attempts to send one notification before it is given up (and logged as such). */
+  notifyAttempts: number;
 }
 
 /** Settings used when the config says nothing. */
@@ -40,7 +46,19 @@ export const DEFAULT_POLICY: PolicySettings = {
   grantingLeaseSeconds: 15 * 60,
   maxRequestsPerHour: 20,
   maxRefusedDecisionsPerRequest: 20,
+  removalConcurrency: 8,
+  removalLeaseSeconds: 10,
+  notifyAttempts: 12,
 };
+
+/**
+ * The policy used when the config cannot be read at all: only removals run (expiries, retries, abandoned
+ * grants). Nothing times out and nobody is warned, since those depend on settings nobody can read now.
+ */
+export function expiryOnlyPolicy(base: PolicySettings = DEFAULT_POLICY): PolicySettings {
+  const never = 100 * 365 * 24 * 3600;
+  return { ...base, approvalTimeoutSeconds: never, warnBeforeSeconds: 0 };
+}
 
 /** The sweeper's thresholds in milliseconds, from the policy. */
 export function dueThresholds(policy: PolicySettings): { warnBeforeMs: number; approvalTimeoutMs: number; grantingLeaseMs: number } {

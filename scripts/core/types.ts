@@ -89,6 +89,11 @@ export interface AccessRequest {
   /** Earliest time the next revocation attempt may run (backoff). */
   nextAttemptAt?: number;
   lastError?: string;
+  /**
+   * When the current run of failed removal attempts began; cleared when a removal succeeds. Retries stay a
+   * few seconds apart while this is recent and back off once the removal has been failing for long.
+   */
+  failingSince?: number;
   /** Whether the pre-expiry warning DM was sent. */
   warned: boolean;
   /** Whether the approvers were alerted that revocation keeps failing. */
@@ -109,6 +114,13 @@ export interface PersonIds {
 export interface GrantTarget {
   provider: string;
   settings: Record<string, Json>;
+  /**
+   * What removal needs that would otherwise come from the config of the day, recorded at approval: the
+   * principal the person was mapped to, the Identity Center instance, the Enforcer's type and address, the
+   * AWS region. With it, a grant is removed exactly as it was made even when today's config is changed or
+   * cannot be read at all. Absent on rows approved before it was recorded.
+   */
+  pinned?: Record<string, Json>;
 }
 
 /** What approving a request will do, in data and in words. */

@@ -86,3 +86,8 @@ export function auditLines(events: AuditEvent[]): string {
   // Actors are normalised addresses (printable ASCII, no spaces) or kubiya-jit itself; escaped all the same.
   return events.map((event) => `  ${iso(event.at)} ${event.type} by ${escapeUnsafe(event.actor)}`).join('\n');
 }
+
+/** One audit event as a line of `audit export`'s JSON Lines (the console's export writes the same lines). */
+export function auditJsonLine(event: AuditEvent): string {
+  return JSON.stringify({ ...event, at: new Date(event.at).toISOString() });
+}

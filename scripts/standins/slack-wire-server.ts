@@ -24,10 +24,19 @@ export interface WireCall {
   status: number;
   ok: boolean;
   error?: string;
+  /** Set when the stand-in was told to hang and never answered this call. */
+  hung?: true;
 }
 
 /** A failure to inject into the next call of a method: a Slack error, or a rate limit. */
 export type WireFault = { error: string } | { status: 429; retryAfter: number };
+
+/**
+ * A test fault, not a Slack behaviour: the stand-in accepts calls and never answers them (`hang`), or answers
+ * each only after `delayMs`, as a Slack or network outage looks from the client's side (Slack itself answers
+ * or refuses; an outage of that kind is what makes a client wait for its timeout).
+ */
+export type WireDegradation = { hang: true } | { delayMs: number };
 
 /** Options for {@link startSlackWireServer}. */
 export interface SlackWireServerOptions {
@@ -58,6 +67,10 @@ export interface SlackWireServer {
   seedMessage(channel: string, text: string, user: string): WireMessage;
   /** Makes the next call of `method` fail this way; several calls queue several failures. */
   failNext(method: string, fault: WireFault): void;
+  /** TEST FAULT: hang or slow down every call to `methods` (all methods when omitted) until {@link recover}. */
+  degrade(mode: WireDegradation, methods?: string[]): void;
+  /** Ends a {@link degrade}: calls are answered at once again, and calls still hanging are cut. */
+  recover(): void;
   close(): Promise<void>;
 }
 
@@ -69,6 +82,8 @@ export async function startSlackWireServer(options: SlackWireServerOptions = {})
   for (const user of options.users ?? []) workspace.addUser(user);
   const calls: WireCall[] = [];
   const faults = new Map<string, WireFault[]>();
+  let degradation: { mode: WireDegradation; methods?: Set<string> } | undefined;
+  const hanging = new Set<ServerResponse>();
   let apiUrl = '';
 
   const server = createServer((req, res) => {
@@ -89,6 +104,14 @@ export async function startSlackWireServer(options: SlackWireServerOptions = {})
     const at = Date.now();
     const parsed = await readParams(req, url);
     const { token: bodyToken, ...params } = parsed.params;
+    const slow = degradation && (!degradation.methods || degradation.methods.has(method)) ? degradation.mode : undefined;
+    if (slow && 'hang' in slow) {
+      calls.push({ method, params: readable(params), at, status: 0, ok: false, hung: true });
+      hanging.add(res);
+      res.once('close', () => hanging.delete(res));
+      return;
+    }
+    if (slow) await new Promise((resolve) => setTimeout(resolve, slow.delayMs));
     const reply = parsed.invalidJson
       ? fail('invalid_json')
       : decide(method, params, parsed.json ? undefined : bodyToken, req.headers.authorization, parsed.json);
@@ -126,8 +149,17 @@ export async function startSlackWireServer(options: SlackWireServerOptions = {})
     addChannel: (id, channelOptions) => workspace.addChannel(id, channelOptions),
     seedMessage: (channel, text, user) => workspace.seedMessage(channel, text, user),
     failNext: (method, fault) => faults.set(method, [...(faults.get(method) ?? []), fault]),
+    degrade: (mode, methods) => {
+      degradation = { mode, ...(methods ? { methods: new Set(methods) } : {}) };
+    },
+    recover: () => {
+      degradation = undefined;
+      for (const res of hanging) res.destroy();
+      hanging.clear();
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const res of hanging) res.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

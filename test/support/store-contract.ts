@@ -279,4 +279,120 @@ export function requestStoreContract(open: () => Promise<RequestStore>, dispose:
     await store().completeFollowUp('deny:b');
     expect((await store().listFollowUps()).map((f) => f.key)).toEqual(['deny:a', 'deny:c']);
   });
+
+  it('keeps credentials by the hash of their secret, per owner, and revokes only the owner\'s, once', async () => {
+    const base = { kind: 'token' as const, owner: 'dev@example.com', label: 'ci', createdAt: 10, expiresAt: 1_000, lastUsedAt: 10 };
+    await store().saveCredential({ ...base, id: 'tok_a', secretHash: 'a'.repeat(64) });
+    await store().saveCredential({ ...base, id: 'tok_b', secretHash: 'b'.repeat(64), createdAt: 20 });
+    await store().saveCredential({ ...base, id: 'ses_c', secretHash: 'c'.repeat(64), kind: 'session', label: 'google' });
+    await store().saveCredential({ ...base, id: 'tok_d', secretHash: 'd'.repeat(64), owner: 'alice@example.com' });
+    expect(await store().findCredential('a'.repeat(64))).toEqual({ ...base, id: 'tok_a', secretHash: 'a'.repeat(64) });
+    expect(await store().findCredential('e'.repeat(64))).toBeUndefined();
+    expect((await store().listCredentials('dev@example.com', 'token')).map((c) => c.id)).toEqual(['tok_b', 'tok_a']);
+    expect((await store().listCredentials('dev@example.com', 'session')).map((c) => c.id)).toEqual(['ses_c']);
+    // A secret hash is unique: a second credential with the same one is refused.
+    await expect(store().saveCredential({ ...base, id: 'tok_x', secretHash: 'a'.repeat(64) })).rejects.toThrow();
+    await store().touchCredential('tok_a', 500);
+    await store().touchCredential('tok_a', 400);
+    expect((await store().findCredential('a'.repeat(64)))?.lastUsedAt).toBe(500);
+    // Someone else's credential cannot be revoked by id; the owner's is revoked once.
+    expect(await store().revokeCredential('tok_d', 'dev@example.com', 600)).toBe(false);
+    expect((await store().findCredential('d'.repeat(64)))?.revokedAt).toBeUndefined();
+    expect(await store().revokeCredential('tok_a', 'dev@example.com', 600)).toBe(true);
+    expect(await store().revokeCredential('tok_a', 'dev@example.com', 700)).toBe(false);
+    expect((await store().findCredential('a'.repeat(64)))?.revokedAt).toBe(600);
+  });
+
+  it('leases a removal to one owner at a time; the lease runs out, and renewing it never changes the request', async () => {
+    const now = 1_800_000_000_000;
+    const request = requestFixture({ id: 'req_lease', status: 'ending', endKind: 'expire', expiresAt: now - 1 });
+    await store().create(request, []);
+    expect(await store().claimLease('req_lease', 'worker-a', now, now + 10_000)).toBe(true);
+    // Another owner cannot take a live lease; the holder can take it again.
+    expect(await store().claimLease('req_lease', 'worker-b', now + 5_000, now + 15_000)).toBe(false);
+    expect(await store().claimLease('req_lease', 'worker-a', now + 5_000, now + 15_000)).toBe(true);
+    // Renewing keeps it; the request itself (and so its version) is untouched.
+    expect(await store().renewLease('req_lease', 'worker-a', now + 20_000)).toBe(true);
+    expect(await store().get('req_lease')).toEqual(request);
+    expect(await store().claimLease('req_lease', 'worker-b', now + 19_999, now + 30_000)).toBe(false);
+    // Once it runs out, another owner takes it over, and the old holder can no longer renew it.
+    expect(await store().claimLease('req_lease', 'worker-b', now + 20_000, now + 30_000)).toBe(true);
+    expect(await store().renewLease('req_lease', 'worker-a', now + 40_000)).toBe(false);
+    // Releasing by a non-holder does nothing; by the holder, frees it at once.
+    await store().releaseLease('req_lease', 'worker-a');
+    expect(await store().claimLease('req_lease', 'worker-c', now + 21_000, now + 31_000)).toBe(false);
+    await store().releaseLease('req_lease', 'worker-b');
+    expect(await store().claimLease('req_lease', 'worker-c', now + 21_000, now + 31_000)).toBe(true);
+    // The compare-and-swap of the request still works under a lease.
+    expect(await store().update(request, { ...request, version: 2, status: 'access_expired' }, [])).toBe(true);
+  });
+
+  it('does not offer a leased removal as due until its lease runs out, and says when that is', async () => {
+    const now = 1_800_000_000_000;
+    await store().create(requestFixture({ id: 'req_leased_due', status: 'ending', endKind: 'expire', expiresAt: now - 60_000, updatedAt: now - 60_000 }), []);
+    expect((await store().due(now, thresholds, 10)).map((r) => r.id)).toEqual(['req_leased_due']);
+    expect(await store().claimLease('req_leased_due', 'worker-a', now, now + 10_000)).toBe(true);
+    expect(await store().due(now + 9_999, thresholds, 10)).toEqual([]);
+    expect(await store().nextDueAt(thresholds)).toBe(now + 10_000);
+    expect((await store().due(now + 10_000, thresholds, 10)).map((r) => r.id)).toEqual(['req_leased_due']);
+    await store().releaseLease('req_leased_due', 'worker-a');
+    expect(await store().nextDueAt(thresholds)).toBe(now - 60_000);
+  });
+
+  it('refuses a lease on a request that does not exist', async () => {
+    expect(await store().claimLease('req_missing', 'worker-a', 1, 2)).toBe(false);
+  });
+
+  it('writes outbox messages with the change that causes them, and none when the change loses', async () => {
+    const request = requestFixture({ id: 'req_outbox' });
+    await store().create(request, []);
+    const message = { requestId: 'req_outbox', kind: 'requester_notice' as const, data: { notice: 'approved' }, at: 1_000 };
+    expect(await store().update(request, { ...request, version: 2, status: 'granting' }, [], [message])).toBe(true);
+    expect(await store().update(request, { ...request, version: 2, status: 'access_denied' }, [], [{ ...message, data: { notice: 'rejected' } }])).toBe(false);
+    const pending = await store().outbox({ state: 'pending' });
+    expect(pending.map((m) => m.data.notice)).toEqual(['approved']);
+    expect(await store().nextOutboxAt()).toBe(1_000);
+  });
+
+  it('claims due outbox messages for one sender at a time, and settles them sent, for a retry, or abandoned', async () => {
+    await store().enqueue([
+      { requestId: 'req_a', kind: 'approval_update', data: {}, at: 100 },
+      { requestId: 'req_b', kind: 'alert', data: { text: 'x' }, at: 200 },
+      { requestId: null, kind: 'channel_alert', data: { text: 'later' }, at: 5_000 },
+    ]);
+    const first = await store().claimOutbox(1_000, 'sender-a', 61_000, 10);
+    expect(first.map((m) => m.requestId)).toEqual(['req_a', 'req_b']);
+    // Claimed: not offered to another sender until the claim runs out.
+    expect(await store().claimOutbox(1_000, 'sender-b', 61_000, 10)).toEqual([]);
+    await store().settleOutbox(first[0]!.id, 'sender-a', { state: 'sent' }, 1_100);
+    await store().settleOutbox(first[1]!.id, 'sender-a', { state: 'retry', error: 'slack.unreachable', nextAttemptAt: 9_000 }, 1_100);
+    // A settle by someone who does not hold the claim changes nothing.
+    await store().settleOutbox(first[1]!.id, 'sender-b', { state: 'sent' }, 1_200);
+    const waiting = await store().outbox({ state: 'pending' });
+    expect(waiting.map((m) => [m.requestId, m.attempts, m.nextAttemptAt, m.lastError])).toEqual([
+      ['req_b', 1, 9_000, 'slack.unreachable'],
+      [null, 0, 5_000, undefined],
+    ]);
+    expect(await store().nextOutboxAt()).toBe(5_000);
+    expect((await store().claimOutbox(9_000, 'sender-b', 69_000, 10)).map((m) => m.requestId)).toEqual(['req_b', null]);
+    const abandoned = (await store().outbox({ state: 'pending' }))[0]!;
+    await store().settleOutbox(abandoned.id, 'sender-b', { state: 'abandoned', error: 'gave up' }, 9_100);
+    expect((await store().outbox({ state: 'abandoned' })).map((m) => m.requestId)).toEqual(['req_b']);
+    expect((await store().outbox({ state: 'sent' })).map((m) => m.requestId)).toEqual(['req_a']);
+  });
+
+  it('hands a claimed message to another sender once the first claim runs out', async () => {
+    await store().enqueue([{ requestId: 'req_c', kind: 'approval_update', data: {}, at: 0 }]);
+    expect(await store().claimOutbox(0, 'sender-a', 60_000, 10)).toHaveLength(1);
+    expect(await store().nextOutboxAt()).toBe(60_000);
+    expect(await store().claimOutbox(59_999, 'sender-b', 120_000, 10)).toHaveLength(0);
+    expect(await store().claimOutbox(60_000, 'sender-b', 120_000, 10)).toHaveLength(1);
+  });
+
+  it('writes a message with a known dedupe key only once', async () => {
+    const alert = { requestId: null, kind: 'channel_alert' as const, data: { text: 'config broken' }, at: 1, dedupeKey: 'config:abc:2027-01-01' };
+    await store().enqueue([alert]);
+    await store().enqueue([alert, { ...alert, dedupeKey: 'config:def:2027-01-01' }]);
+    expect(await store().outbox({ state: 'pending' })).toHaveLength(2);
+  });
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from '../../core/errors.js';
 import type { AccessProvider, Logger } from '../../core/ports.js';
+import type { AwsClientTuning } from './aws-clients.js';
 import type { AwsSettings } from './aws-settings.js';
 import type { AwsCoordination } from './aws-coordination.js';
 
@@ -17,12 +18,13 @@ export function isAwsProviderName(name: string): name is AwsProviderName {
 /**
  * Builds the AWS access provider called `name`. The provider modules, and through them the AWS SDK, are
  * imported here on first use, so a CLI run that touches no AWS tool never loads the SDK. `coordination` is
- * the store (locks, holds, follow-ups) every process granting in these accounts shares.
+ * the store (locks, holds, follow-ups) every process granting in these accounts shares; `tuning` limits the
+ * SDK's attempts and timeouts (removals keep them short).
  */
-export async function createAwsProvider(name: string, aws: AwsSettings, log: Logger, coordination: AwsCoordination): Promise<AccessProvider> {
+export async function createAwsProvider(name: string, aws: AwsSettings, log: Logger, coordination: AwsCoordination, tuning: AwsClientTuning = {}): Promise<AccessProvider> {
   if (!isAwsProviderName(name)) throw new ConfigError(`Unknown AWS provider "${name}"; expected one of ${AWS_PROVIDER_NAMES.join(', ')}.`, { provider: name });
   const { createAwsClients } = await import('./aws-clients.js');
-  const clients = createAwsClients(aws);
+  const clients = createAwsClients(aws, tuning);
   switch (name) {
     case 'aws-iam-policy': {
       const { IamPolicyProvider } = await import('./iam-policy-provider.js');

@@ -20,6 +20,12 @@ export interface SlackNotifierOptions extends SlackRetryOptions {
    * come back here to be retried a bounded number of times rather than inside the SDK.
    */
   client: SlackApiClient;
+  /**
+   * The client for everything sent after the fact (message updates, DMs, alerts: the outbox's deliveries).
+   * {@link createSlackNotifier} gives it a short timeout, and its rate limits are not waited out here: the
+   * error carries Slack's `Retry-After` and the outbox retries after it. Defaults to `client`.
+   */
+  deliveryClient?: SlackApiClient;
   /** The approvers' channel: an id (C…) or a name. */
   channel: string;
   /** The Kubiya agent the buttons talk to (KUBIYA_AGENT_UUID); without it the message has no buttons. */
@@ -33,12 +39,14 @@ const SEND_DEFAULTS = { unfurl_links: false, unfurl_media: false, link_names: fa
 /** Sends the package's messages through Slack's Web API. */
 export class SlackNotifier implements Notifier {
   private readonly api: SlackApi;
+  private readonly delivery: SlackApi;
   private readonly channel: string;
   private readonly agentUuid: string | undefined;
   private readonly log: Logger;
 
   constructor(options: SlackNotifierOptions) {
     this.api = new SlackApi(options.client, options.log, options);
+    this.delivery = options.deliveryClient ? new SlackApi(options.deliveryClient, options.log, { ...options, maxRateLimitRetries: 0 }) : this.api;
     this.channel = options.channel;
     this.agentUuid = options.agentUuid || undefined;
     this.log = options.log;
@@ -56,7 +64,7 @@ export class SlackNotifier implements Notifier {
   async updateApprovalRequest(ref: MessageRef, request: AccessRequest): Promise<void> {
     // Blocks are always sent: without them chat.update keeps the old ones, buttons included.
     const message = renderApprovalMessage(request, { agentUuid: this.agentUuid });
-    await this.api.call('chat.update', { channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks, ...UPDATE_DEFAULTS }, {
+    await this.delivery.call('chat.update', { channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks, ...UPDATE_DEFAULTS }, {
       channel_not_found: 'The approvers’ message refers to a channel Slack no longer knows; the request itself is unaffected.',
     });
     this.log.info('approval request updated', { requestId: request.id, status: request.status });
@@ -65,7 +73,7 @@ export class SlackNotifier implements Notifier {
   async notifyRequester(request: AccessRequest, notice: RequesterNotice): Promise<void> {
     const dm = await this.openDm(request.requester);
     const message = renderRequesterNotice(request, notice);
-    await this.api.call('chat.postMessage', { channel: dm, ...message, ...SEND_DEFAULTS, blocks: message.blocks }, DM_HINTS);
+    await this.delivery.call('chat.postMessage', { channel: dm, ...message, ...SEND_DEFAULTS, blocks: message.blocks }, DM_HINTS);
     this.log.info('requester notified', { requestId: request.id, notice });
   }
 
@@ -75,7 +83,7 @@ export class SlackNotifier implements Notifier {
   async alertApprovers(request: AccessRequest, text: string): Promise<void> {
     const thread = request.approvalMessage;
     const message = alertMessage(request, text);
-    await this.api.call('chat.postMessage', {
+    await this.delivery.call('chat.postMessage', {
       channel: thread?.channel ?? this.channel,
       ...message,
       ...SEND_DEFAULTS,
@@ -86,15 +94,24 @@ export class SlackNotifier implements Notifier {
     this.log.info('approvers alerted', { requestId: request.id });
   }
 
+  async alertChannel(text: string): Promise<void> {
+    const message: SlackMessage = {
+      text: 'kubiya-jit needs attention',
+      blocks: [section(`:rotating_light: *kubiya-jit needs attention*\n${mrkdwn(text, 2500)}`, 'jit_operator_alert')],
+    };
+    await this.delivery.call('chat.postMessage', { channel: this.channel, ...message, ...SEND_DEFAULTS, blocks: message.blocks });
+    this.log.info('approvers channel alerted');
+  }
+
   /** Finds the requester's Slack user by email and opens (or reuses) the app's DM with them. */
   private async openDm(email: string): Promise<string> {
-    const found = await this.api.call('users.lookupByEmail', { email }, {
+    const found = await this.delivery.call('users.lookupByEmail', { email }, {
       users_not_found: `No Slack user has the email ${email}; the requester's Slack profile email must match their login.`,
     });
     const user = found.user as Record<string, unknown> | undefined;
     const userId = typeof user?.id === 'string' ? user.id : undefined;
     if (!userId) throw badAnswer('users.lookupByEmail', 'user.id');
-    const opened = await this.api.call('conversations.open', { users: userId }, DM_HINTS);
+    const opened = await this.delivery.call('conversations.open', { users: userId }, DM_HINTS);
     const channel = opened.channel as Record<string, unknown> | undefined;
     // chat.update and later posts need the D… conversation id, not the U… user id.
     if (typeof channel?.id !== 'string') throw badAnswer('conversations.open', 'channel.id');
@@ -128,6 +145,12 @@ function badAnswer(method: string, field: string): UpstreamError {
 }
 
 /**
+ * How long one Slack call of an outbox delivery may take. A Slack that hangs costs a delivery this much per
+ * call and then a retry later; it never holds up anything else.
+ */
+const DELIVERY_TIMEOUT_MS = 5_000;
+
+/**
  * Builds a {@link SlackNotifier} from the environment: `SLACK_API_TOKEN` and `APPROVERS_CHANNEL` (both
  * required), `KUBIYA_AGENT_UUID` (for the buttons) and `SLACK_API_URL` (a base URL override for a local
  * stand-in). Loads `@slack/web-api` only now.
@@ -147,7 +170,8 @@ export async function createSlackNotifier(env: NodeJS.ProcessEnv, log: Logger): 
   }
   const apiUrl = parseApiUrl(env.SLACK_API_URL);
   const client = await createSlackWebClient(token, { ...(apiUrl ? { apiUrl } : {}), log });
-  return new SlackNotifier({ client, channel, agentUuid: env.KUBIYA_AGENT_UUID?.trim(), log });
+  const deliveryClient = await createSlackWebClient(token, { ...(apiUrl ? { apiUrl } : {}), log, timeoutMs: DELIVERY_TIMEOUT_MS });
+  return new SlackNotifier({ client, deliveryClient, channel, agentUuid: env.KUBIYA_AGENT_UUID?.trim(), log });
 }
 
 /** Reads `SLACK_API_URL`: unset, or an http(s) Web API base; normalised to end in `/`. */

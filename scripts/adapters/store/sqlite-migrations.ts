@@ -1,8 +1,23 @@
+/** A column a migration adds when the table lacks it (SQLite has no ADD COLUMN IF NOT EXISTS). */
+export interface AddedColumn {
+  table: string;
+  column: string;
+  type: string;
+}
+
+/** One schema step: columns to add when missing, then SQL. */
+export interface SqliteMigration {
+  version: number;
+  name: string;
+  addColumns?: readonly AddedColumn[];
+  sql: string;
+}
+
 /**
  * Versioned schema migrations for the SQLite store. Append a new entry to change the schema; never edit one
  * that has shipped, because databases on Kubiya volumes have already applied it.
  */
-export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
   {
     version: 1,
     name: 'requests, audit events, cache',
@@ -94,6 +109,39 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
     `,
   },
   {
+    version: 6,
+    name: 'removal leases beside the request; the notification outbox',
+    // The lease lives beside the request, not in its body: renewing it must not change the request's version.
+    // Idempotent (columns added only when missing, IF NOT EXISTS elsewhere): databases from before the
+    // renumbering applied this same schema as version 3.
+    addColumns: [
+      { table: 'requests', column: 'lease_owner', type: 'TEXT' },
+      { table: 'requests', column: 'lease_until', type: 'INTEGER' },
+    ],
+    sql: `
+      CREATE INDEX IF NOT EXISTS requests_by_lease ON requests (lease_until) WHERE lease_until IS NOT NULL;
+
+      CREATE TABLE IF NOT EXISTS outbox (
+        id INTEGER PRIMARY KEY,
+        request_id TEXT,
+        kind TEXT NOT NULL,
+        data TEXT NOT NULL,
+        dedupe_key TEXT UNIQUE,
+        state TEXT NOT NULL DEFAULT 'pending',
+        created_at INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        lease_owner TEXT,
+        lease_until INTEGER,
+        settled_at INTEGER
+      );
+      CREATE INDEX IF NOT EXISTS outbox_by_state_next ON outbox (state, next_attempt_at);
+      CREATE INDEX IF NOT EXISTS outbox_by_request ON outbox (request_id, id);
+      CREATE INDEX IF NOT EXISTS outbox_by_state_settled ON outbox (state, settled_at);
+    `,
+  },
+  {
     version: 7,
     name: 'request facts for analytics as columns',
     // Analytics reads these for every request of a window; parsing each full JSON body cost seconds at 100,000.
@@ -119,6 +167,25 @@ export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: s
         granted_provider = json_extract(body, '$.grantedWith.provider'),
         approver_groups = json_extract(body, '$.approverGroups'),
         tool_params = json_extract(body, '$.toolParams');
+    `,
+  },
+  {
+    version: 9,
+    name: 'console sessions and personal API tokens (hashed)',
+    sql: `
+      -- Only the SHA-256 of each secret is kept: a copy of the file does not let anyone sign in or call the API.
+      CREATE TABLE IF NOT EXISTS credentials (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        label TEXT NOT NULL,
+        secret_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        last_used_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE INDEX IF NOT EXISTS credentials_by_owner ON credentials (owner, kind, created_at);
     `,
   },
 ];

@@ -2,13 +2,15 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { chainEvent, GENESIS_HASH } from '../../core/audit-chain.js';
-import type { DueThresholds, FollowUp, RequestFilter, RequestStore, TargetHold } from '../../core/ports.js';
+import type { DueThresholds, FollowUp, NewOutboxMessage, OutboxMessage, OutboxOutcome, RequestFilter, RequestStore, StoredCredential, TargetHold } from '../../core/ports.js';
 import type { AccessRequest, AuditEvent, Json, NewAuditEvent } from '../../core/types.js';
 import type { OpenStoreOptions } from './open-request-store.js';
 import { describeOpenError, missingDatabase } from './sqlite-open-errors.js';
 import type { EventFacts, RequestFacts } from '../../core/analytics/analytics-types.js';
 import { FACT_COLUMNS, FACT_UPDATES, FACT_VALUES, factColumns, SqliteAnalyticsReads } from './sqlite-analytics-reads.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import { SqliteCredentials } from './sqlite-credentials.js';
+import { claimOutbox, insertOutbox, listOutbox, nextOutboxAt, settleOutbox } from './sqlite-outbox.js';
 import { SqliteTargetLedger } from './sqlite-target-ledger.js';
 
 type Row = { body: string };
@@ -22,10 +24,12 @@ type AuditRow = { seq: number; request_id: string | null; type: string; actor: s
 export class SqliteRequestStore implements RequestStore {
   private readonly ledger: SqliteTargetLedger;
   private readonly analytics: SqliteAnalyticsReads;
+  private readonly credentials: SqliteCredentials;
 
   private constructor(private readonly db: Database.Database) {
     this.ledger = new SqliteTargetLedger(db);
     this.analytics = new SqliteAnalyticsReads(db);
+    this.credentials = new SqliteCredentials(db);
   }
 
   /**
@@ -66,7 +70,12 @@ export class SqliteRequestStore implements RequestStore {
     return row ? parse(row) : undefined;
   }
 
-  async update(expected: Pick<AccessRequest, 'id' | 'status' | 'version'>, next: AccessRequest, events: NewAuditEvent[]): Promise<boolean> {
+  async update(
+    expected: Pick<AccessRequest, 'id' | 'status' | 'version'>,
+    next: AccessRequest,
+    events: NewAuditEvent[],
+    outbox: NewOutboxMessage[] = [],
+  ): Promise<boolean> {
     return this.db.transaction(() => {
       const result = this.db
         .prepare(
@@ -77,6 +86,7 @@ export class SqliteRequestStore implements RequestStore {
         .run({ ...columns(next), expectedStatus: expected.status, expectedVersion: expected.version });
       if (result.changes !== 1) return false;
       this.appendInTransaction(events);
+      insertOutbox(this.db, outbox);
       return true;
     }).immediate();
   }
@@ -112,6 +122,44 @@ export class SqliteRequestStore implements RequestStore {
     // One indexed MIN per kind of due work: every tool run asks this, so it must not scan the table.
     const row = this.db.prepare(nextDueSql).get(thresholdParams(t)) as { next: number | null };
     return row.next ?? undefined;
+  }
+
+  async claimLease(id: string, owner: string, now: number, until: number): Promise<boolean> {
+    const result = this.db
+      .prepare(
+        `UPDATE requests SET lease_owner = @owner, lease_until = @until
+         WHERE id = @id AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until <= @now OR lease_owner = @owner)`,
+      )
+      .run({ id, owner, now, until });
+    return result.changes === 1;
+  }
+
+  async renewLease(id: string, owner: string, until: number): Promise<boolean> {
+    return this.db.prepare('UPDATE requests SET lease_until = ? WHERE id = ? AND lease_owner = ?').run(until, id, owner).changes === 1;
+  }
+
+  async releaseLease(id: string, owner: string): Promise<void> {
+    this.db.prepare('UPDATE requests SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?').run(id, owner);
+  }
+
+  async enqueue(messages: NewOutboxMessage[]): Promise<void> {
+    this.db.transaction(() => insertOutbox(this.db, messages)).immediate();
+  }
+
+  async claimOutbox(now: number, owner: string, leaseUntil: number, limit: number): Promise<OutboxMessage[]> {
+    return claimOutbox(this.db, now, owner, leaseUntil, limit);
+  }
+
+  async settleOutbox(id: number, owner: string, outcome: OutboxOutcome, now: number): Promise<void> {
+    settleOutbox(this.db, id, owner, outcome, now);
+  }
+
+  async nextOutboxAt(): Promise<number | undefined> {
+    return nextOutboxAt(this.db);
+  }
+
+  async outbox(filter: { state: OutboxMessage['state']; requestId?: string; limit?: number }): Promise<OutboxMessage[]> {
+    return listOutbox(this.db, filter);
   }
 
   async appendAudit(events: NewAuditEvent[]): Promise<void> {
@@ -182,6 +230,26 @@ export class SqliteRequestStore implements RequestStore {
     return this.ledger.completeFollowUp(key);
   }
 
+  saveCredential(credential: StoredCredential): Promise<void> {
+    return this.credentials.saveCredential(credential);
+  }
+
+  findCredential(secretHash: string): Promise<StoredCredential | undefined> {
+    return this.credentials.findCredential(secretHash);
+  }
+
+  listCredentials(owner: string, kind: StoredCredential['kind']): Promise<StoredCredential[]> {
+    return this.credentials.listCredentials(owner, kind);
+  }
+
+  touchCredential(id: string, at: number): Promise<void> {
+    return this.credentials.touchCredential(id, at);
+  }
+
+  revokeCredential(id: string, owner: string, at: number): Promise<boolean> {
+    return this.credentials.revokeCredential(id, owner, at);
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }
@@ -208,27 +276,32 @@ export class SqliteRequestStore implements RequestStore {
   }
 }
 
-// One row per request with the instant the sweeper must next look at it; `due` and `nextDueAt` share it.
-const dueTimesSql = `
-  SELECT body, CASE
+// One row per request with the instant the sweeper must next look at it; `due` and `nextDueAt` share it. A row
+// under a removal lease is due no earlier than the lease's end (a lease that ran out no longer delays it).
+const dueTimes = (from = 'requests', andWhere = '') => `
+  SELECT body, lease_until, MAX(COALESCE(lease_until, 0), CASE
     WHEN status = 'access_granted' AND warned = 0 THEN MIN(expires_at - @warnBeforeMs, expires_at)
     WHEN status = 'access_granted' THEN expires_at
     WHEN status = 'ending' THEN COALESCE(next_attempt_at, updated_at)
     WHEN status = 'approval_pending' THEN created_at + @approvalTimeoutMs
     -- A grant that did not finish: its clean-up's backoff, else the lease or its expiry, whichever comes first.
     WHEN status = 'granting' THEN COALESCE(next_attempt_at, MIN(updated_at + @grantingLeaseMs, COALESCE(expires_at, updated_at + @grantingLeaseMs)))
-  END AS due_at
-  FROM requests
-  WHERE status IN ('access_granted', 'ending', 'approval_pending', 'granting')`;
+  END) AS due_at
+  FROM ${from}
+  WHERE status IN ('access_granted', 'ending', 'approval_pending', 'granting') ${andWhere}`;
+const dueTimesSql = dueTimes();
 
+// Unleased rows by kind, each an index walk that stops at its first row; leased rows (few: removals running
+// now, or whose process died) through the lease index, at their lease's end if that is later.
 const nextDueSql = `
   SELECT MIN(due_at) AS next FROM (
-    SELECT MIN(expires_at) AS due_at FROM requests WHERE status = 'access_granted'
-    UNION ALL SELECT MIN(expires_at) - @warnBeforeMs FROM requests WHERE status = 'access_granted' AND warned = 0
-    UNION ALL SELECT MIN(COALESCE(next_attempt_at, updated_at)) FROM requests WHERE status = 'ending'
-    UNION ALL SELECT MIN(created_at) + @approvalTimeoutMs FROM requests WHERE status = 'approval_pending'
-    UNION ALL SELECT MIN(COALESCE(next_attempt_at, updated_at + @grantingLeaseMs)) FROM requests WHERE status = 'granting'
-    UNION ALL SELECT MIN(expires_at) FROM requests WHERE status = 'granting' AND next_attempt_at IS NULL
+    SELECT (SELECT expires_at FROM requests WHERE status = 'access_granted' AND lease_until IS NULL ORDER BY expires_at LIMIT 1) AS due_at
+    UNION ALL SELECT (SELECT expires_at - @warnBeforeMs FROM requests WHERE status = 'access_granted' AND warned = 0 AND lease_until IS NULL ORDER BY expires_at LIMIT 1)
+    UNION ALL SELECT MIN(COALESCE(next_attempt_at, updated_at)) FROM requests WHERE status = 'ending' AND lease_until IS NULL
+    UNION ALL SELECT (SELECT created_at + @approvalTimeoutMs FROM requests WHERE status = 'approval_pending' AND lease_until IS NULL ORDER BY created_at LIMIT 1)
+    UNION ALL SELECT MIN(COALESCE(next_attempt_at, updated_at + @grantingLeaseMs)) FROM requests WHERE status = 'granting' AND lease_until IS NULL
+    UNION ALL SELECT MIN(expires_at) FROM requests WHERE status = 'granting' AND next_attempt_at IS NULL AND lease_until IS NULL
+    UNION ALL SELECT MIN(due_at) FROM (${dueTimes('requests INDEXED BY requests_by_lease', 'AND lease_until IS NOT NULL')})
   )`;
 
 function auditEvent(row: AuditRow): AuditEvent {
@@ -317,6 +390,10 @@ function migrate(db: Database.Database): void {
       // Another process may have applied it between our read and this write lock.
       const done = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version);
       if (done) return;
+      for (const { table, column, type } of migration.addColumns ?? []) {
+        const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+        if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+      }
       db.exec(migration.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
     }).immediate();

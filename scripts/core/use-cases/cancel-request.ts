@@ -5,7 +5,6 @@ import { isOwner, resolveParty } from '../people.js';
 import type { AccessRequest } from '../types.js';
 import type { JitDeps } from './deps.js';
 import { loadRequest } from './load-request.js';
-import { announce } from './notify.js';
 import { transition } from './transition.js';
 
 /** The requester withdraws a request that is still waiting for approval. */
@@ -24,10 +23,14 @@ export async function cancelRequest(
   const conflict = (r: AccessRequest) =>
     new ConflictError('cancel.not_pending', `Request ${r.id} is ${describeStatus(r.status)}, so it cannot be cancelled${r.status === 'access_granted' ? '; use revoke_access to end the access early' : ''}.`);
   if (request.status !== 'approval_pending') throw conflict(request);
-  const cancelled = await transition(deps, request, 'cancel', { endedAt: deps.clock.now(), endedBy: actor, endReason: reason || 'cancelled by the requester' }, [
-    { type: 'request_cancelled', actor, data: reason ? { reason } : {} },
-  ]);
+  const cancelled = await transition(
+    deps,
+    request,
+    'cancel',
+    { endedAt: deps.clock.now(), endedBy: actor, endReason: reason || 'cancelled by the requester' },
+    [{ type: 'request_cancelled', actor, data: reason ? { reason } : {} }],
+    { approvers: true },
+  );
   if (!cancelled) throw conflict(await loadRequest(deps, request.id));
-  await announce(deps, cancelled);
   return cancelled;
 }

@@ -8,9 +8,8 @@ import type { AccessRequest, Json } from '../types.js';
 import { isEligibleApprover } from './approvers.js';
 import type { JitDeps } from './deps.js';
 import { loadRequest } from './load-request.js';
-import { announce } from './notify.js';
 import { resolveTtl } from './request-validation.js';
-import { grantTarget } from './grant-context.js';
+import { grantContext, pinnedTarget } from './grant-context.js';
 import { grantRequest } from './grant-request.js';
 import { transition } from './transition.js';
 import { checkRow } from './verify-row.js';
@@ -59,10 +58,10 @@ export async function decideRequest(deps: JitDeps, input: DecideInput): Promise<
   if (request.status !== 'approval_pending') throw alreadyDecided(request);
   if (deps.clock.now() >= request.createdAt + deps.policy.approvalTimeoutSeconds * 1000) {
     // Past its approval window: no sweep may have closed it yet, but a decision now would be a late one.
-    const timedOut = await transition(deps, request, 'time_out', { endedAt: deps.clock.now(), endReason: 'no approver decided in time' }, [
-      { type: 'request_timed_out', actor: 'kubiya-jit' },
-    ]);
-    if (timedOut) await announce(deps, timedOut, 'timed_out');
+    await transition(deps, request, 'time_out', { endedAt: deps.clock.now(), endReason: 'no approver decided in time' }, [{ type: 'request_timed_out', actor: 'kubiya-jit' }], {
+      approvers: true,
+      requester: 'timed_out',
+    });
     throw new ConflictError('approval.timed_out', `Request ${request.id} waited longer than the approval timeout and is closed; ${request.requester} must ask again.`);
   }
   const entry = deps.catalog.get(request.toolName);
@@ -93,16 +92,21 @@ export async function decideRequest(deps: JitDeps, input: DecideInput): Promise<
   const decidedById: Record<string, Json> = actor.id ? { decided_by_id: actor.id } : {};
 
   if (action === 'reject') {
-    const rejected = await transition(deps, request, 'reject', { decidedBy: approver, decidedAt: now, endedAt: now, endReason: reason || undefined, personIds }, [
-      { type: 'request_rejected', actor: approver, data: { ...decidedById, ...(reason ? { reason } : {}) } },
-    ]);
+    const rejected = await transition(
+      deps,
+      request,
+      'reject',
+      { decidedBy: approver, decidedAt: now, endedAt: now, endReason: reason || undefined, personIds },
+      [{ type: 'request_rejected', actor: approver, data: { ...decidedById, ...(reason ? { reason } : {}) } }],
+      { approvers: true, requester: 'rejected' },
+    );
     if (!rejected) throw alreadyDecided(await loadRequest(deps, request.id));
-    await announce(deps, rejected, 'rejected');
     return rejected;
   }
 
   const expiresAt = now + ttlSeconds * 1000;
-  const grantedWith = grantTarget(entry!);
+  // What removal will need is recorded now, so no later config change (or breakage) can stand in its way.
+  const grantedWith = await pinnedTarget(deps, entry!, grantContext({ ...request, expiresAt, decidedBy: approver }, entry!));
   const approved = await transition(
     deps,
     request,

@@ -37,3 +37,18 @@ export async function runDueFollowUps(deps: JitDeps, now: number, limit = 20): P
   }
   return report;
 }
+
+/**
+ * The instant the earliest follow-up falls due (possibly past), or undefined when none is scheduled, so the
+ * worker sleeps until then rather than polling. A store that cannot answer gives undefined (logged): the
+ * worker's idle cap still brings it back.
+ */
+export async function nextFollowUpAt(deps: Pick<JitDeps, 'store' | 'log'>): Promise<number | undefined> {
+  try {
+    // dueFollowUps is ordered by due time: the first row of "due by the end of time" is the earliest.
+    return (await deps.store.dueFollowUps(Number.MAX_SAFE_INTEGER, 1))[0]?.dueAt;
+  } catch (err) {
+    deps.log.error('reading the next follow-up failed', { error: String(err) });
+    return undefined;
+  }
+}

@@ -1,5 +1,6 @@
 import type { Catalog, CatalogEntry } from '../catalog.js';
 import type { GrantContext } from '../ports.js';
+import type { JitDeps } from './deps.js';
 import type { AccessRequest, GrantTarget } from '../types.js';
 
 /**
@@ -26,6 +27,23 @@ export function grantContext(
 /** The provider and settings an approval of `entry` grants with, recorded on the request. */
 export function grantTarget(entry: Pick<CatalogEntry, 'provider' | 'settings'>): GrantTarget {
   return { provider: entry.provider, settings: entry.settings };
+}
+
+/**
+ * The grant target recorded at approval: the entry's provider and settings, plus what the provider registry
+ * pins for removal (the principal the person maps to today, how the target is reached), so removal needs
+ * nothing from a later config. A pin that cannot be made is logged and left out: removal then falls back to
+ * the config of the day, as for rows approved before pins existed.
+ */
+export async function pinnedTarget(deps: Pick<JitDeps, 'providers' | 'log'>, entry: Pick<CatalogEntry, 'provider' | 'settings'>, ctx: GrantContext): Promise<GrantTarget> {
+  const target = grantTarget(entry);
+  try {
+    const pinned = await deps.providers.pin?.(target, ctx);
+    return pinned ? { ...target, pinned } : target;
+  } catch (err) {
+    deps.log.warn('recording what removal needs failed; removal will use the config of the day', { requestId: ctx.requestId, error: String(err) });
+    return target;
+  }
 }
 
 /**

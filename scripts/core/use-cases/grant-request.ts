@@ -4,7 +4,6 @@ import type { AccessRequest } from '../types.js';
 import type { JitDeps } from './deps.js';
 import { recordFailedRemoval } from './end-access.js';
 import { grantContext } from './grant-context.js';
-import { announce } from './notify.js';
 import { transition } from './transition.js';
 
 /**
@@ -34,20 +33,24 @@ export async function grantRequest(deps: JitDeps, request: AccessRequest, entry:
         { cause: err },
       );
     }
-    const failed = await transition(deps, request, 'grant_failed', { endedAt: deps.clock.now(), endReason: reason }, [
-      { type: 'grant_failed', actor: 'kubiya-jit', data: { provider: entry.provider, reason } },
-    ]);
-    if (failed) await announce(deps, failed, 'failed');
+    await transition(deps, request, 'grant_failed', { endedAt: deps.clock.now(), endReason: reason }, [{ type: 'grant_failed', actor: 'kubiya-jit', data: { provider: entry.provider, reason } }], {
+      approvers: true,
+      requester: 'failed',
+    });
     throw new UpstreamError('grant.failed', `Request ${request.id} was approved but granting failed: ${reason}. Nothing was left granted.`, { cause: err });
   }
-  const granted = await transition(deps, request, 'grant_succeeded', { grantedAt: deps.clock.now() }, [
-    { type: 'access_granted', actor: 'kubiya-jit', data: { provider: entry.provider, expires_at: new Date(request.expiresAt ?? 0).toISOString() } },
-  ]);
+  const granted = await transition(
+    deps,
+    request,
+    'grant_succeeded',
+    { grantedAt: deps.clock.now() },
+    [{ type: 'access_granted', actor: 'kubiya-jit', data: { provider: entry.provider, expires_at: new Date(request.expiresAt ?? 0).toISOString() } }],
+    { approvers: true, requester: 'approved' },
+  );
   if (!granted) {
     // The sweeper decided this run had died and closed the request; what we just granted must not outlive it.
     await provider.revoke(ctx).catch((err: unknown) => deps.log.error('revoking an orphaned grant failed', { requestId: request.id, error: String(err) }));
     throw new UpstreamError('grant.abandoned', `Request ${request.id} took too long to grant and was closed meanwhile; the access was removed. Ask again.`);
   }
-  await announce(deps, granted, 'approved');
   return granted;
 }

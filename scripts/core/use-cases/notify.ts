@@ -1,20 +1,25 @@
-import type { RequesterNotice } from '../ports.js';
+import type { NewOutboxMessage, RequesterNotice } from '../ports.js';
 import type { AccessRequest } from '../types.js';
-import type { JitDeps } from './deps.js';
+
+/** Whom a change is announced to: the approvers' message brought up to date, a DM to the requester, an alert. */
+export interface Announcement {
+  /** Rewrite the approvers' message to show the new state (when one was posted). */
+  approvers?: boolean;
+  /** Send the requester this notice. */
+  requester?: RequesterNotice;
+  /** Alert the approvers' channel, threaded under the request, with this text. */
+  alert?: string;
+}
 
 /**
- * Brings the approvers' message up to date and tells the requester, if asked. Notifications follow a change
- * that is already stored, so a failure here is logged and never undoes or fails the change itself.
+ * The outbox messages announcing a change of `request`. They are written in the same transaction as the
+ * change (see `transition`), so nobody is told about a change that was not stored, and no change waits for
+ * Slack: the messages are sent afterwards, retried on their own, by whoever drains the outbox.
  */
-export async function announce(deps: Pick<JitDeps, 'notifier' | 'log'>, request: AccessRequest, notice?: RequesterNotice): Promise<void> {
-  if (request.approvalMessage) {
-    await deps.notifier.updateApprovalRequest(request.approvalMessage, request).catch((err: unknown) => {
-      deps.log.warn('updating the approvers message failed', { requestId: request.id, error: String(err) });
-    });
-  }
-  if (notice) {
-    await deps.notifier.notifyRequester(request, notice).catch((err: unknown) => {
-      deps.log.warn('messaging the requester failed', { requestId: request.id, notice, error: String(err) });
-    });
-  }
+export function announcements(request: AccessRequest, what: Announcement, at: number): NewOutboxMessage[] {
+  const messages: NewOutboxMessage[] = [];
+  if (what.approvers && request.approvalMessage) messages.push({ requestId: request.id, kind: 'approval_update', data: {}, at });
+  if (what.requester) messages.push({ requestId: request.id, kind: 'requester_notice', data: { notice: what.requester }, at });
+  if (what.alert) messages.push({ requestId: request.id, kind: 'alert', data: { text: what.alert.slice(0, 2000) }, at });
+  return messages;
 }

@@ -3,7 +3,8 @@ import { isJitError, publicReason } from '../errors.js';
 import type { AccessProvider, TargetFinding } from '../ports.js';
 import type { AccessRequest, RequestStatus } from '../types.js';
 import type { JitDeps } from './deps.js';
-import { grantContext, removalTarget } from './grant-context.js';
+import { revokeGranted } from './end-access.js';
+import { removalTarget } from './grant-context.js';
 
 /** What reconciliation found at the targets, by grant id. */
 export interface ReconcileReport {
@@ -68,9 +69,9 @@ async function keysToIds(provider: AccessProvider, requests: AccessRequest[]): P
 async function removeLeftover(deps: JitDeps, request: AccessRequest): Promise<ReconcileReport['leftovers'][number]> {
   const target = removalTarget(request, deps.catalog);
   try {
-    if (!target) throw new Error(`${request.toolName} is no longer configured`);
-    await (await deps.providers.get(target.provider)).revoke(grantContext(request, target));
-    await deps.store.appendAudit([{ requestId: request.id, type: 'leftover_removed', actor: 'kubiya-jit', at: deps.clock.now(), data: { status: request.status, provider: target.provider } }]);
+    // The same removal as expiry's: what the request recorded at approval, principal and address included.
+    await revokeGranted(deps, request);
+    await deps.store.appendAudit([{ requestId: request.id, type: 'leftover_removed', actor: 'kubiya-jit', at: deps.clock.now(), data: { status: request.status, provider: target!.provider } }]);
     return { grantId: request.id, status: request.status, removed: true };
   } catch (err) {
     if (!isJitError(err)) deps.log.error('removing a leftover failed', { grantId: request.id, error: String(err) });

@@ -174,10 +174,14 @@ async function postToApprovers(deps: JitDeps, request: AccessRequest): Promise<A
   } catch (err) {
     const reason = isJitError(err) ? err.message : 'the approvers channel could not be reached';
     deps.log.error('posting the approval request failed', { requestId: request.id, error: String(err) });
-    await transition(deps, request, 'notify_failed', { endReason: `approvers were not notified: ${reason}`, endedAt: deps.clock.now() }, [
-      { type: 'approvers_not_notified', actor: 'kubiya-jit', data: { reason } },
-    ]);
-    await deps.notifier.notifyRequester({ ...request, status: 'failed' }, 'not_posted').catch(() => undefined);
+    await transition(
+      deps,
+      request,
+      'notify_failed',
+      { endReason: `approvers were not notified: ${reason}`, endedAt: deps.clock.now() },
+      [{ type: 'approvers_not_notified', actor: 'kubiya-jit', data: { reason } }],
+      { requester: 'not_posted' },
+    );
     throw new UpstreamError(
       'request.approvers_not_notified',
       `Request ${request.id} was not sent: the approvers' Slack message could not be posted (${reason}). Nothing was granted and the request is closed; ask again once Slack is reachable, or contact the approvers directly.`,

@@ -8,6 +8,8 @@ import { isEligibleApprover } from './approvers.js';
 import type { JitDeps } from './deps.js';
 import { completeEnd } from './end-access.js';
 import { loadRequest } from './load-request.js';
+import { announcements } from './notify.js';
+import { withRemovalLease } from './removal-lease.js';
 import { transition } from './transition.js';
 
 /** An early end of active access, by the requester ("I'm done") or an approver. */
@@ -42,18 +44,28 @@ export async function revokeAccess(deps: JitDeps, input: RevokeInput): Promise<A
   }
   if (request.status !== 'access_granted') throw notActive(request);
   const personIds = party.id ? { ...request.personIds, endedBy: party.id } : request.personIds;
-  // The lease keeps a concurrent sweeper from retrying this end while we are still running it.
-  const ending = await transition(deps, request, 'begin_end', { endKind: 'revoke', endedBy: actor, endReason: reason, personIds, nextAttemptAt: deps.clock.now() + 60_000 }, [
-    { type: 'revocation_started', actor, data: { reason, ...(party.id ? { ended_by_id: party.id } : {}) } },
-  ]);
-  if (!ending) throw notActive(await loadRequest(deps, request.id));
-  const ended = await completeEnd(deps, ending);
+  // The removal lease keeps a concurrent sweeper from running this end while we are; if this run dies, the
+  // lease lapses in seconds and a sweeper finishes the end.
+  const leased = await withRemovalLease(deps, request.id, async () => {
+    const ending = await transition(deps, request, 'begin_end', { endKind: 'revoke', endedBy: actor, endReason: reason, personIds, nextAttemptAt: undefined }, [
+      { type: 'revocation_started', actor, data: { reason, ...(party.id ? { ended_by_id: party.id } : {}) } },
+    ]);
+    if (!ending) throw notActive(await loadRequest(deps, request.id));
+    return completeEnd(deps, ending);
+  });
+  if (!leased.claimed) {
+    // Another run holds the removal (its expiry, or another revocation that won the race): nothing left to revoke.
+    const current = await loadRequest(deps, request.id);
+    if (current.status !== 'access_granted') throw notActive(current);
+    throw new ConflictError('revoke.not_active', `The access of request ${request.id} is already being removed (its expiry or another revocation); describe_access_request shows when it is done.`, {
+      status: current.status,
+    });
+  }
+  const ended = leased.value;
   const lingering = lingeringApprovalNotice(ended);
   if (lingering) {
-    // The approvers' channel hears it too: they may believe the access is gone.
-    await deps.notifier
-      .alertApprovers(ended, `Request ${ended.id} was revoked, but ${lingering.charAt(0).toLowerCase()}${lingering.slice(1)}`)
-      .catch((err: unknown) => deps.log.error('alerting approvers failed', { requestId: ended.id, error: String(err) }));
+    // The approvers' channel hears it too (through the outbox, like every notice): they may believe the access is gone.
+    await deps.store.enqueue(announcements(ended, { alert: `Request ${ended.id} was revoked, but ${lingering.charAt(0).toLowerCase()}${lingering.slice(1)}` }, deps.clock.now()));
   }
   return ended;
 }

@@ -1,11 +1,12 @@
-import { ConfigError, isJitError, publicReason } from '../errors.js';
+import { forEachBounded } from '../bounded.js';
+import { isJitError } from '../errors.js';
 import { dueThresholds } from '../settings.js';
 import type { AccessRequest } from '../types.js';
 import type { JitDeps } from './deps.js';
-import { completeEnd, notConfigured, recordFailedRemoval } from './end-access.js';
+import { completeEnd } from './end-access.js';
 import { runDueFollowUps } from './follow-ups.js';
-import { grantContext, removalTarget } from './grant-context.js';
-import { announce } from './notify.js';
+import { withRemovalLease } from './removal-lease.js';
+import { isGrantingDue, reconcileGranting } from './sweep-granting.js';
 import { transition } from './transition.js';
 import { approvePendingDenials } from './approve-pending-denials.js';
 import { restoreTamperedRows } from './verify-row.js';
@@ -22,104 +23,93 @@ export interface SweepReport {
   errors: { requestId: string; message: string }[];
 }
 
-/** How long a freshly started end may run before a sweeper treats it as abandoned and retries it. */
-const END_LEASE_MS = 60_000;
+/** An empty report. */
+export function emptySweepReport(): SweepReport {
+  return { expired: [], retrying: [], timedOut: [], warned: [], reconciled: [], autoApproved: [], errors: [] };
+}
 
 /**
  * Acts on every request whose time has come, at most `limit` of them: ends expired grants, retries failed
  * removals, times out stale approvals, warns before expiry, and cleans up grants a crashed run left half-made.
- * One request's failure is recorded and the sweep goes on. Unless `light` (the few due items a tool run
- * handles first), it also restores rows edited away from their audit trail before reading what is due, and
- * afterwards approves the Enforcer denials active grants cover.
+ * Removals run concurrently (`expiry.concurrency` at a time, or `options.concurrency`), so one slow target
+ * delays nobody else; none of them waits for Slack, whose messages go to the outbox. One request's failure is
+ * recorded and the sweep goes on. Unless `light` (the few due items a tool run handles first), it also
+ * restores rows edited away from their audit trail before reading what is due, and afterwards approves the
+ * Enforcer denials active grants cover.
  */
-export async function sweepDue(deps: JitDeps, options: { limit: number; light?: boolean }): Promise<SweepReport> {
-  const report: SweepReport = { expired: [], retrying: [], timedOut: [], warned: [], reconciled: [], autoApproved: [], errors: [] };
+export async function sweepDue(deps: JitDeps, options: { limit: number; concurrency?: number; light?: boolean }): Promise<SweepReport> {
+  const report = emptySweepReport();
   // Rows are checked against their audit trail first, so an edited expiry cannot hide a grant from `due`.
   if (!options.light) await restoreTamperedRows(deps, report);
-  const now = deps.clock.now();
-  const due = await deps.store.due(now, dueThresholds(deps.policy), options.limit);
-  for (const request of due) {
-    try {
-      await sweepOne(deps, request, now, report);
-    } catch (err) {
-      deps.log.error('sweeping a request failed', { requestId: request.id, error: String(err) });
-      report.errors.push({ requestId: request.id, message: isJitError(err) ? err.message : 'internal error (see the operator log)' });
-    }
-  }
-  await runDueFollowUps(deps, now);
+  const due = await deps.store.due(deps.clock.now(), dueThresholds(deps.policy), options.limit);
+  await forEachBounded(due, options.concurrency ?? deps.policy.removalConcurrency, (request) => sweepRequest(deps, request, report));
+  // The providers' follow-ups (a session deny to lift) come after the removals, never before them.
+  await runDueFollowUps(deps, deps.clock.now());
   if (!options.light) report.autoApproved = (await approvePendingDenials(deps)).approved.map((a) => a.enforcerRequestId);
   return report;
 }
 
-async function sweepOne(deps: JitDeps, request: AccessRequest, now: number, report: SweepReport): Promise<void> {
+/** Acts on one due request and records the outcome in `report`; never throws. */
+export async function sweepRequest(deps: JitDeps, request: AccessRequest, report: SweepReport): Promise<void> {
+  try {
+    await sweepOne(deps, request, report);
+  } catch (err) {
+    deps.log.error('sweeping a request failed', { requestId: request.id, error: String(err) });
+    report.errors.push({ requestId: request.id, message: isJitError(err) ? err.message : 'internal error (see the operator log)' });
+  }
+}
+
+async function sweepOne(deps: JitDeps, request: AccessRequest, report: SweepReport): Promise<void> {
+  const now = deps.clock.now();
   switch (request.status) {
     case 'approval_pending': {
-      const timedOut = await transition(deps, request, 'time_out', { endedAt: now, endReason: 'no approver decided in time' }, [
-        { type: 'request_timed_out', actor: 'kubiya-jit' },
-      ]);
-      if (timedOut) {
-        report.timedOut.push(request.id);
-        await announce(deps, timedOut, 'timed_out');
-      }
+      const timedOut = await transition(deps, request, 'time_out', { endedAt: now, endReason: 'no approver decided in time' }, [{ type: 'request_timed_out', actor: 'kubiya-jit' }], {
+        approvers: true,
+        requester: 'timed_out',
+      });
+      if (timedOut) report.timedOut.push(request.id);
       return;
     }
     case 'access_granted': {
-      if ((request.expiresAt ?? 0) <= now) {
-        const ending = await transition(deps, request, 'begin_end', { endKind: 'expire', nextAttemptAt: now + END_LEASE_MS }, [
-          { type: 'expiry_started', actor: 'kubiya-jit' },
-        ]);
-        if (ending) await finishEnd(deps, ending, report);
-        return;
-      }
-      const warned = await transition(deps, request, 'annotate', { warned: true }, [{ type: 'expiry_warning_sent', actor: 'kubiya-jit' }]);
-      if (warned) {
-        report.warned.push(request.id);
-        await announce(deps, warned, 'expiring');
-      }
+      if ((request.expiresAt ?? 0) <= now) return removeUnderLease(deps, request.id, report);
+      const warned = await transition(deps, request, 'annotate', { warned: true }, [{ type: 'expiry_warning_sent', actor: 'kubiya-jit' }], {
+        approvers: true,
+        requester: 'expiring',
+      });
+      if (warned) report.warned.push(request.id);
       return;
     }
     case 'ending':
-      await finishEnd(deps, request, report);
-      return;
     case 'granting':
-      await reconcileGranting(deps, request, now, report);
-      return;
+      return removeUnderLease(deps, request.id, report);
     default:
       return;
   }
+}
+
+/**
+ * Takes the request's removal lease, re-reads it (another process may have finished it meanwhile), and ends
+ * it if it is still due: an expired grant is moved to `ending` and removed; an `ending` one is retried; an
+ * abandoned `granting` one is cleaned up. A lease held by another live process means it is being done: skip.
+ */
+async function removeUnderLease(deps: JitDeps, id: string, report: SweepReport): Promise<void> {
+  await withRemovalLease(deps, id, async () => {
+    const request = await deps.store.get(id);
+    const now = deps.clock.now();
+    if (!request) return;
+    if (request.status === 'access_granted' && (request.expiresAt ?? Infinity) <= now) {
+      const ending = await transition(deps, request, 'begin_end', { endKind: 'expire', nextAttemptAt: undefined }, [{ type: 'expiry_started', actor: 'kubiya-jit' }]);
+      if (ending) await finishEnd(deps, ending, report);
+    } else if (request.status === 'ending' && (request.nextAttemptAt ?? 0) <= now) {
+      await finishEnd(deps, request, report);
+    } else if (request.status === 'granting' && isGrantingDue(request, now, deps.policy.grantingLeaseSeconds * 1000)) {
+      await reconcileGranting(deps, request, now, report);
+    }
+  });
 }
 
 async function finishEnd(deps: JitDeps, request: AccessRequest, report: SweepReport): Promise<void> {
   const result = await completeEnd(deps, request);
   if (result.status === 'ending') report.retrying.push(request.id);
   else report.expired.push(request.id);
-}
-
-/**
- * Undoes a grant that did not finish: its run died (past `granting_lease`) or its TTL ran out first. The row
- * is closed `failed` only once the provider's (idempotent) revoke succeeded; a failed revoke, or an entry that
- * left the config, is retried with backoff like any removal, so nothing is left granted unseen.
- */
-async function reconcileGranting(deps: JitDeps, request: AccessRequest, now: number, report: SweepReport): Promise<void> {
-  const target = removalTarget(request, deps.catalog);
-  try {
-    if (!target) throw new ConfigError(notConfigured(request));
-    await (await deps.providers.get(target.provider)).revoke(grantContext(request, target));
-  } catch (err) {
-    if (!isJitError(err)) deps.log.error('removal failed unexpectedly', { requestId: request.id, error: String(err) });
-    const retried = await recordFailedRemoval(deps, request, publicReason(err));
-    if (retried.status === 'granting') report.retrying.push(request.id);
-    return;
-  }
-  const endReason =
-    (request.expiresAt ?? Infinity) <= now
-      ? 'its TTL ended before the grant finished; the access was removed'
-      : 'the run that was granting stopped before it finished; nothing was left granted';
-  const failed = await transition(deps, request, 'grant_failed', { endedAt: now, endReason, nextAttemptAt: undefined, lastError: undefined }, [
-    { type: 'grant_abandoned', actor: 'kubiya-jit' },
-  ]);
-  if (failed) {
-    report.reconciled.push(request.id);
-    await announce(deps, failed, 'failed');
-  }
 }

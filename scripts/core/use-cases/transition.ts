@@ -1,6 +1,7 @@
 import { nextStatus, type Action } from '../lifecycle.js';
 import type { AccessRequest, Json } from '../types.js';
 import type { JitDeps } from './deps.js';
+import { announcements, type Announcement } from './notify.js';
 
 /** One audit event to write with a transition. */
 export interface TransitionEvent {
@@ -10,7 +11,8 @@ export interface TransitionEvent {
 }
 
 /**
- * Moves `request` by `action` with `patch` applied, as one compare-and-swap that also appends the events.
+ * Moves `request` by `action` with `patch` applied, as one compare-and-swap that also appends the events and
+ * enqueues the notifications in `announce` (sent later from the outbox, never before the change is stored).
  * Returns the stored request, or undefined when another writer changed the request first (the caller then
  * re-reads it and answers from what it finds). Throws a ConflictError when the action is not allowed at all.
  */
@@ -20,6 +22,7 @@ export async function transition(
   action: Action,
   patch: Partial<AccessRequest>,
   events: TransitionEvent[],
+  announce: Announcement = {},
 ): Promise<AccessRequest | undefined> {
   const status = nextStatus(request.status, action, patch.endKind ?? request.endKind);
   const now = deps.clock.now();
@@ -34,6 +37,7 @@ export async function transition(
       at: now,
       data: { from: request.status, to: status, ...(event.data ?? {}) },
     })),
+    announcements(next, announce, now),
   );
   return stored ? next : undefined;
 }

@@ -2,6 +2,7 @@ import { canonicalJson } from '../canonical-json.js';
 import { compareWithEvents, restoredFromEvents, type FieldMismatch } from '../request-integrity.js';
 import type { AccessRequest, AuditEvent, Json } from '../types.js';
 import type { JitDeps } from './deps.js';
+import { announcements } from './notify.js';
 import { transition } from './transition.js';
 
 /** The audit event that records a row found disagreeing with its events (written once per request and cause). */
@@ -27,9 +28,9 @@ export async function checkRow(deps: JitDeps, request: AccessRequest, during: st
   const alreadyReported = events.some((event) => event.type === ROW_MISMATCH_EVENT && canonicalJson(event.data.fields) === canonicalJson(fields));
   if (!alreadyReported) {
     await deps.store.appendAudit([{ requestId: request.id, type: ROW_MISMATCH_EVENT, actor: 'kubiya-jit', at: deps.clock.now(), data: { during, fields } }]);
-    await deps.notifier
-      .alertApprovers(request, `The stored record of request ${request.id} disagrees with its audit trail: ${detail}. kubiya-jit goes by the audit trail; someone may have edited the database. Run kubiya-jit audit verify.`)
-      .catch((err: unknown) => deps.log.error('alerting approvers failed', { requestId: request.id, error: String(err) }));
+    // Through the outbox like every notice, so a sweep that finds an edited row never waits on Slack.
+    const alert = `The stored record of request ${request.id} disagrees with its audit trail: ${detail}. kubiya-jit goes by the audit trail; someone may have edited the database. Run kubiya-jit audit verify.`;
+    await deps.store.enqueue(announcements(request, { alert }, deps.clock.now()));
   }
   return { mismatches, events };
 }

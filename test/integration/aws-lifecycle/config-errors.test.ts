@@ -38,7 +38,11 @@ describe('a bad AWS configuration is a ConfigError that names what to fix, throu
       expect(r.json.message, args[0]).toContain(h.configPath);
       expect(r.json.message, args[0]).toMatch(/policies: .*30/);
     }
-    expect(h.slack.messages).toEqual([]);
+    // Nothing is sent about any request; the sweep alone reports the config error to the approvers' channel
+    // (expiry goes on despite it and says so: runbook "A config error during expiry"), once.
+    const texts = h.slack.messages.map((m) => `${m.text ?? ''}${JSON.stringify(m.blocks ?? [])}`);
+    expect(texts.filter((t) => !/The kubiya-jit config cannot be used: .*policies/.test(t))).toEqual([]);
+    expect(texts.length).toBeLessThanOrEqual(1);
   });
 
   it('30 policies are fine: each is a request tool', async () => {

@@ -88,6 +88,8 @@ describe('--output json names every key in snake_case, in every command', () => 
     await run(undefined, ['help']);
     await run(undefined, ['audit', '--help']);
     await run(undefined, ['request_tool_access', '--help']);
+    // serve runs until stopped; its JSON lines are checked in test/integration/console/.
+    await run(undefined, ['serve', '--help']);
     // Errors: a refusal, a bad value, an unknown command.
     await run(carol.email, ['approve_tool_access_request', '--request_id', id, '--approval_action', 'approve']);
     await run(undefined, ['worker', '--max-runtime', '10x']);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { SqliteRequestStore } from '../../../scripts/adapters/store/sqlite-request-store.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, LifecycleHarness, PEOPLE } from '../../support/lifecycle-harness.js';
 
@@ -35,5 +36,21 @@ describe('the worker', () => {
     expect(h.grants()[id]).toBeDefined();
     await h.run(PEOPLE.carol.email, ['list_active_access_requests']);
     expect(h.grants()[id]).toBeUndefined();
+  });
+
+  it('wakes for a provider follow-up when it falls due, with nothing else to do', async () => {
+    // A follow-up of a provider this config lacks: it fails and is moved 30 s on, which shows it ran once.
+    const dueAt = Date.now() + 1_500;
+    const store = SqliteRequestStore.open(h.databasePath);
+    await store.scheduleFollowUp({ key: 'wake-test', provider: 'no-such-provider', dueAt, data: {}, attempts: 0 });
+    await store.close();
+    const worker = spawn(process.execPath, [CLI, 'worker', '--max-runtime', '4s', '--output', 'json'], { env: h.env(undefined) });
+    expect(await new Promise<number>((resolve) => worker.on('close', (c) => resolve(c ?? -1)))).toBe(0);
+    const reopened = SqliteRequestStore.open(h.databasePath);
+    const [followUp] = await reopened.listFollowUps();
+    await reopened.completeFollowUp('wake-test');
+    await reopened.close();
+    expect(followUp).toMatchObject({ key: 'wake-test', attempts: 1 });
+    expect(followUp!.dueAt).toBeGreaterThanOrEqual(dueAt + 30_000);
   });
 });

@@ -35,6 +35,15 @@ describe('grants a run could not finish', () => {
     await store.close();
   }
 
+  /** Moves the row's next attempt ten minutes ahead, as a removal failing for long would be spaced. */
+  async function postponeBackoff(id: string): Promise<void> {
+    const store = SqliteRequestStore.open(h.databasePath);
+    const row = (await store.get(id))!;
+    expect(row.nextAttemptAt! - row.updatedAt, 'the next attempt was put off').toBeGreaterThan(0);
+    expect(await store.update(row, { ...row, version: row.version + 1, nextAttemptAt: Date.now() + 600_000 }, [])).toBe(true);
+    await store.close();
+  }
+
   /** Puts an allow for `id` into the OPA stand-in, as a grant whose PUT landed would have. */
   function plantGrant(id: string, expiresAt: number): void {
     const data = h.opa.data as { kubiya?: { jit?: { grants?: Record<string, unknown> } } };
@@ -59,11 +68,13 @@ describe('grants a run could not finish', () => {
     const first = await h.run(undefined, ['sweep']);
     expect(first.code).toBe(1);
     expect(first.json.retrying).toEqual([id]);
+    // While its next attempt is not due, the removal is not tried again: no tight retry loop. (The first retries
+    // come seconds apart, which a loaded machine can outlast between two CLI runs, so the wait is made long
+    // before any other run, a describe included, could retry it.)
+    await postponeBackoff(id);
     const afterFirst = await describeAs(id);
     expect(afterFirst.json.status).toBe('granting');
     expect(String(afterFirst.json.last_error)).toMatch(/500/);
-
-    // Straight away again: the removal is backing off, so the Enforcer is not called (no tight retry loop).
     const deletes = deletesOf(id);
     const second = await h.run(undefined, ['sweep']);
     expect(second.json.retrying).toEqual([]);

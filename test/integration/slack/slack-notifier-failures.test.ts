@@ -127,6 +127,39 @@ describe('rate limits', () => {
   });
 });
 
+describe('deliveries after the fact (the outbox)', () => {
+  it('hand a rate limit back at once with Slack’s Retry-After, for the outbox to wait out', async () => {
+    const notifier = await createSlackNotifier(env(), log);
+    const posted = await notifier.postApprovalRequest(pendingRequest());
+    server.failNext('chat.update', { status: 429, retryAfter: 30 });
+    const before = server.calls.length;
+    const err = await rejection(notifier.updateApprovalRequest(posted, grantedRequest()));
+    expect(err.code).toBe('slack.rate_limited');
+    expect(err.detail).toMatchObject({ retryAfter: 30, attempts: 1 });
+    expect(server.calls.length - before).toBe(1);
+  });
+
+  it('give up on a Slack that does not answer after a short timeout', async () => {
+    const notifier = await createSlackNotifier(env(), log);
+    server.degrade({ hang: true }, ['users.lookupByEmail']);
+    const started = Date.now();
+    const err = await rejection(notifier.notifyRequester(grantedRequest(), 'expired'));
+    server.recover();
+    expect(err.code).toBe('slack.unreachable');
+    expect(Date.now() - started).toBeLessThan(12_000);
+  }, 30_000);
+
+  it('post a notice about no one request to the approvers’ channel', async () => {
+    const notifier = await createSlackNotifier(env(), log);
+    await notifier.alertChannel!('configs/s3_configs.json: is not valid JSON <!channel>');
+    const last = server.messages.at(-1)!;
+    expect(last.channel).toBe('C0APPROVERS');
+    expect(JSON.stringify(last.blocks)).toContain('s3_configs.json');
+    // Text from a config error is shown, never turned into a mention.
+    expect(last.mentions).toEqual([]);
+  });
+});
+
 describe('configuration', () => {
   it('requires SLACK_API_TOKEN, naming it', async () => {
     const { SLACK_API_TOKEN: _omit, ...rest } = env();

@@ -173,4 +173,29 @@ describe('fault injection', () => {
     expect((await refusal('auth.test', {})).error).toBe('fatal_error');
     expect((await client.auth.test()).ok).toBe(true);
   });
+
+  it('hangs (a test fault) until recovered: the client waits for its own timeout, the call is recorded as hung', async () => {
+    server.degrade({ hang: true }, ['chat.update']);
+    const impatient = new WebClient(server.token, { slackApiUrl: server.apiUrl, retryConfig: { retries: 0 }, timeout: 300, logger: quiet });
+    const started = Date.now();
+    const failed = await impatient.apiCall('chat.update', { channel: 'C0APPROVERS', ts: '1.000001', text: 'x' }).then(
+      () => false,
+      () => true,
+    );
+    expect(failed).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(server.calls.at(-1)).toMatchObject({ method: 'chat.update', hung: true, status: 0 });
+    // Other methods answer as usual meanwhile.
+    expect((await client.auth.test()).ok).toBe(true);
+    server.recover();
+    expect((await refusal('chat.update', { channel: 'C0APPROVERS', ts: '1.000001', text: 'x' })).error).toBe('message_not_found');
+  });
+
+  it('answers slowly when told to, then at once again after recovering', async () => {
+    server.degrade({ delayMs: 400 });
+    const started = Date.now();
+    expect((await client.auth.test()).ok).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(380);
+    server.recover();
+  });
 });

@@ -30,6 +30,8 @@ describe('loadConfig', () => {
     ['a wrong type deep down', '{"tools": [{"name": "x", "description": "d", "max_ttl": 5}]}', /tools\[0\]\.max_ttl: must be string/],
     ['a missing required key', '{"tools": [{"name": "x"}]}', /tools\[0\]: missing required key "description"/],
     ['an unknown enforcer type', '{"enforcer": {"type": "magic"}}', /enforcer\.type: must be one of/],
+    ['no removal concurrency', '{"expiry": {"concurrency": 0}}', /expiry\.concurrency: must be >= 1/],
+    ['too many notification attempts', '{"expiry": {"notify_attempts": 1000}}', /expiry\.notify_attempts: must be <= 100/],
   ])('names the file and the key for %s', async (_label, text, message) => {
     const path = write('bad.json', text);
     const error = await loadConfig({ JIT_CONFIG: path }).catch((e: unknown) => e);
@@ -57,5 +59,19 @@ describe('loadConfig', () => {
     expect(entry!.validateParams({ region: 'b' })).toEqual([{ path: 'region', message: 'must be one of "a"' }]);
     expect(entry!.validateParams({})).toEqual([{ path: 'region', message: "must have required property 'region'" }]);
     expect(entry!.validateParams({ region: 'a', extra: 1 })[0]!.message).toMatch(/unknown parameter "extra"/);
+  });
+});
+
+describe('the expiry settings', () => {
+  it('default to 8 removals at once, a 10 s removal lease and 12 notification attempts', () => {
+    expect(buildPolicy({})).toMatchObject({ removalConcurrency: 8, removalLeaseSeconds: 10, notifyAttempts: 12 });
+    expect(buildPolicy({ expiry: { concurrency: 2, removal_lease: '30s', notify_attempts: 3 } })).toMatchObject({ removalConcurrency: 2, removalLeaseSeconds: 30, notifyAttempts: 3 });
+  });
+
+  it('refuse a removal lease too short to renew or too long to recover from, naming the key', () => {
+    for (const lease of ['1s', '6m']) {
+      expect(() => buildPolicy({ expiry: { removal_lease: lease } })).toThrow(ConfigError);
+      expect(() => buildPolicy({ expiry: { removal_lease: lease } })).toThrow(/expiry\.removal_lease is .*2s to 5m/);
+    }
   });
 });

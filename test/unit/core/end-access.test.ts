@@ -7,6 +7,7 @@ import type { AccessProvider, Notifier } from '../../../scripts/core/ports.js';
 import { DEFAULT_POLICY } from '../../../scripts/core/settings.js';
 import type { AccessRequest } from '../../../scripts/core/types.js';
 import type { JitDeps } from '../../../scripts/core/use-cases/deps.js';
+import { deliverOutbox } from '../../../scripts/core/use-cases/deliver-outbox.js';
 import { completeEnd } from '../../../scripts/core/use-cases/end-access.js';
 import { requestFixture } from '../../support/request-fixture.js';
 
@@ -47,7 +48,10 @@ describe('a removal that fails with an error the package did not raise', () => {
     await store.create(request, []);
     const alerts: string[] = [];
     const logged: string[] = [];
-    const result = await completeEnd(deps(store, alerts, logged), request);
+    const d = deps(store, alerts, logged);
+    const result = await completeEnd(d, request);
+    // The alert goes out from the outbox, after the failure is recorded.
+    await deliverOutbox(d, { limit: 10 });
     expect(result.status).toBe('ending');
     expect(result.endAttempts).toBe(1);
     expect(result.lastError).toMatch(/unexpected error/);

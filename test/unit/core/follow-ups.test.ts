@@ -6,7 +6,7 @@ import { SqliteRequestStore } from '../../../scripts/adapters/store/sqlite-reque
 import type { AccessProvider } from '../../../scripts/core/ports.js';
 import type { Json } from '../../../scripts/core/types.js';
 import type { JitDeps } from '../../../scripts/core/use-cases/deps.js';
-import { runDueFollowUps } from '../../../scripts/core/use-cases/follow-ups.js';
+import { nextFollowUpAt, runDueFollowUps } from '../../../scripts/core/use-cases/follow-ups.js';
 
 describe('runDueFollowUps (the sweep runs it after its removals)', () => {
   let dir: string;
@@ -65,5 +65,15 @@ describe('runDueFollowUps (the sweep runs it after its removals)', () => {
     ]);
     await runDueFollowUps(deps(), 40_000);
     expect((await store.listFollowUps()).find((f) => f.key === 'x')).toMatchObject({ attempts: 2, dueAt: 100_000 });
+  });
+
+  it('names the earliest follow-up, due or not, so the worker sleeps until then; undefined when none is scheduled', async () => {
+    expect(await nextFollowUpAt(deps())).toBeUndefined();
+    await store.scheduleFollowUp({ key: 'late', provider: 'aws-role-trust', dueAt: 9_000, data: {}, attempts: 0 });
+    await store.scheduleFollowUp({ key: 'soon', provider: 'aws-role-trust', dueAt: 3_000, data: {}, attempts: 0 });
+    expect(await nextFollowUpAt(deps())).toBe(3_000);
+    answer = async () => undefined;
+    await runDueFollowUps(deps(), 5_000);
+    expect(await nextFollowUpAt(deps())).toBe(9_000);
   });
 });

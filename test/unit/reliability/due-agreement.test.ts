@@ -40,6 +40,25 @@ describe('nextDueAt and due agree', () => {
     });
   }
 
+  const leased: [string, Partial<AccessRequest>, number][] = [
+    ['ending under a live lease', { status: 'ending', endKind: 'expire', updatedAt: BASE }, BASE + 10_000],
+    ['ending under a lease that ran out', { status: 'ending', endKind: 'expire', updatedAt: BASE + 5_000 }, BASE - 1_000],
+    ['expired grant claimed, its claimant gone', { status: 'access_granted', warned: true, expiresAt: BASE - 60_000 }, BASE + 3_000],
+    ['granting, cleaned up under a lease', { status: 'granting', updatedAt: BASE - 900_000, expiresAt: BASE + 7_200_000 }, BASE + 4_000],
+  ];
+
+  for (const [name, overrides, leaseUntil] of leased) {
+    it(`for a row that is ${name}`, async () => {
+      store = SqliteRequestStore.open(':memory:');
+      await store.create(requestFixture({ id: 'req_due_leased_1', createdAt: BASE, updatedAt: BASE, ...overrides }), []);
+      expect(await store.claimLease('req_due_leased_1', 'someone', BASE - 20_000, leaseUntil)).toBe(true);
+      const next = await store.nextDueAt(T);
+      expect(next).toBeDefined();
+      expect(await store.due(next! - 1, T, 10)).toHaveLength(0);
+      expect(await store.due(next!, T, 10)).toHaveLength(1);
+    });
+  }
+
   it('for a mix of rows, the earliest one decides', async () => {
     store = SqliteRequestStore.open(':memory:');
     for (const [i, [, overrides]] of rows.entries()) {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../../scripts/core/audit-chain.js';
 import { SqliteRequestStore } from '../../../scripts/adapters/store/sqlite-request-store.js';
@@ -74,5 +75,22 @@ describe('SqliteRequestStore: the file itself', () => {
     await store.close();
     store = SqliteRequestStore.open(path);
     expect(await store.get('req_0000000000000001')).toBeDefined();
+  });
+
+  it('applies the lease and outbox migration (6) again without error on a file that already has its schema', async () => {
+    // A file migrated when this schema was numbered 3 has the columns and the table, but no row for 6.
+    await store.create(requestFixture(), []);
+    await store.enqueue([{ requestId: null, kind: 'channel_alert', data: { text: 'kept' }, at: 1, dedupeKey: 'k' }]);
+    await store.close();
+    const db = new Database(path);
+    db.prepare('DELETE FROM schema_migrations WHERE version = 6').run();
+    db.close();
+    store = SqliteRequestStore.open(path);
+    expect(await store.claimLease('req_0000000000000001', 'me', 1, 2)).toBe(true);
+    expect((await store.outbox({ state: 'pending' })).map((m) => m.data.text)).toEqual(['kept']);
+    const check = new Database(path, { readonly: true });
+    const versions = (check.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version);
+    check.close();
+    expect(versions).toContain(6);
   });
 });
