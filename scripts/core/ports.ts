@@ -172,6 +172,22 @@ export type OutboxOutcome =
   | { state: 'abandoned'; error: string };
 
 /**
+ * A sweeper's claim on due work: other sweepers skip what it holds until it writes the request, releases
+ * it, or `until` passes (its owner died).
+ */
+export interface DueClaim {
+  /** Who claims: one id per sweep. */
+  owner: string;
+  /** Epoch milliseconds after which the claim lapses if its owner never acted on the request. */
+  until: number;
+}
+
+/** Ends a {@link RequestStore.watchChanges} subscription. */
+export interface ChangeWatch {
+  close(): Promise<void>;
+}
+
+/**
  * Where requests and the audit log live. Every write of a request is a compare-and-swap on
  * `(id, status, version)` and appends its audit events (and any outbox messages) in the same transaction.
  * It also keeps the providers' {@link TargetLedger} and the console's {@link CredentialStore}.
@@ -233,6 +249,25 @@ export interface RequestStore extends TargetLedger, CredentialStore {
   nextOutboxAt(): Promise<number | undefined>;
   /** Outbox messages in a state, oldest first (`pending` and `abandoned` are what an operator looks at). */
   outbox(filter: { state: OutboxMessage['state']; requestId?: string; limit?: number }): Promise<OutboxMessage[]>;
+  /**
+   * What `due` returns, less what other sweepers hold, claimed for `claim.owner`: sweepers claiming at once
+   * never get the same request, so several workers share the work. Any write of a request ends its claim.
+   * Claims only share work out; the compare-and-swap of every transition is what keeps a grant from being
+   * ended twice, so a lapsed claim costs duplicate effort, never a duplicate end.
+   */
+  claimDue(now: number, thresholds: DueThresholds, limit: number, claim: DueClaim): Promise<AccessRequest[]>;
+  /** Gives back the claims `owner` still holds (requests it did not write), so other sweepers can take them now. */
+  releaseClaims(owner: string): Promise<void>;
+  /**
+   * Checks, now, that the store answers and that its schema is the one this code knows; throws a JitError
+   * naming the setting to fix otherwise. Readiness probes call it.
+   */
+  health(): Promise<void>;
+  /**
+   * Calls `onChange` soon after any process, on any host that shares the store, writes a request. Optional:
+   * the worker wakes early with it, and must stay correct (if later) without it.
+   */
+  watchChanges?(onChange: () => void): Promise<ChangeWatch>;
   /** Appends audit events that belong to no request write (a refused approval, a config load). */
   appendAudit(events: NewAuditEvent[]): Promise<void>;
   /** Audit events in order, optionally only one request's. */

@@ -395,4 +395,78 @@ export function requestStoreContract(open: () => Promise<RequestStore>, dispose:
     await store().enqueue([alert, { ...alert, dedupeKey: 'config:def:2027-01-01' }]);
     expect(await store().outbox({ state: 'pending' })).toHaveLength(2);
   });
+
+  it('claims due work: sweepers claiming at once get disjoint sets, most overdue first', async () => {
+    const now = 1_800_000_000_000;
+    for (let i = 0; i < 12; i += 1) {
+      await store().create(requestFixture({ id: `req_due_${String(i).padStart(2, '0')}`, status: 'access_granted', expiresAt: now - 1000 + i, warned: true }), []);
+    }
+    await store().create(requestFixture({ id: 'req_not_due', status: 'access_granted', expiresAt: now + 3_600_000, warned: true }), []);
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((owner) => store().claimDue(now, thresholds, 5, { owner, until: now + 60_000 })));
+    const ids = [...a!, ...b!, ...c!].map((r) => r.id);
+    expect(ids).toHaveLength(12);
+    expect(new Set(ids).size).toBe(12);
+    for (const batch of [a!, b!, c!]) {
+      const times = batch.map((r) => r.expiresAt!);
+      expect(times).toEqual([...times].sort((x, y) => x - y));
+    }
+    // Everything due is held: nothing left to claim, though `due` still reports it.
+    expect(await store().claimDue(now, thresholds, 50, { owner: 'd', until: now + 60_000 })).toEqual([]);
+    expect(await store().due(now, thresholds, 50)).toHaveLength(12);
+  });
+
+  it('ends a claim when the request is written, released, or the claim lapses', async () => {
+    const now = 1_800_000_000_000;
+    const ids = ['req_c1', 'req_c2', 'req_c3'];
+    for (const id of ids) await store().create(requestFixture({ id, status: 'access_granted', expiresAt: now - 10, warned: true }), []);
+    const claimed = await store().claimDue(now, thresholds, 10, { owner: 'first', until: now + 5_000 });
+    expect(claimed.map((r) => r.id).sort()).toEqual(ids);
+    // A write by anyone ends the claim on that request (here the row stays due: only the version moved).
+    const written = claimed.find((r) => r.id === 'req_c1')!;
+    expect(await store().update(written, { ...written, version: written.version + 1 }, [])).toBe(true);
+    expect((await store().claimDue(now, thresholds, 10, { owner: 'second', until: now + 5_000 })).map((r) => r.id)).toEqual(['req_c1']);
+    await store().releaseClaims('first');
+    expect((await store().claimDue(now, thresholds, 10, { owner: 'third', until: now + 5_000 })).map((r) => r.id).sort()).toEqual(['req_c2', 'req_c3']);
+    // The owners died: once their claims lapse, another sweeper takes everything.
+    expect(await store().claimDue(now + 4_999, thresholds, 10, { owner: 'fourth', until: now + 10_000 })).toEqual([]);
+    expect(await store().claimDue(now + 5_000, thresholds, 10, { owner: 'fourth', until: now + 10_000 })).toHaveLength(3);
+  });
+
+  it('counts what a filter matches, ignoring its limit', async () => {
+    for (let i = 0; i < 4; i += 1) await store().create(requestFixture({ id: `req_n${i}`, createdAt: i, status: i % 2 ? 'access_granted' : 'approval_pending' }), []);
+    expect(await store().count({})).toBe(4);
+    expect(await store().count({ statuses: ['access_granted'], limit: 1 })).toBe(2);
+    expect(await store().count({ approver: 'nobody@example.com' })).toBe(0);
+  });
+
+  it('passes its health check on a current schema', async () => {
+    await expect(store().health()).resolves.toBeUndefined();
+  });
+
+  it('keeps one linear chain when many writers append at once', async () => {
+    const requests = Array.from({ length: 24 }, (_, i) => requestFixture({ id: `req_w${String(i).padStart(2, '0')}` }));
+    await Promise.all(requests.map((r) => store().create(r, [event('request_created', r.id)])));
+    await Promise.all([
+      ...requests.map((r) => store().update(r, { ...r, version: 2, status: 'granting' }, [event('request_approved', r.id), event('grant_started', r.id)])),
+      ...requests.map(() => store().appendAudit([event('decision_refused', null)])),
+    ]);
+    const events = await store().auditEvents();
+    expect(events).toHaveLength(24 * 4);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(verifyChain(events)).toMatchObject({ ok: true, events: 96 });
+  });
+
+  it('tells a watcher, when it can watch, that a request was written', async () => {
+    if (!store().watchChanges) return;
+    let changes = 0;
+    const watch = await store().watchChanges!(() => (changes += 1));
+    try {
+      await store().create(requestFixture({ id: 'req_watched' }), []);
+      const deadline = Date.now() + 5_000;
+      while (changes === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(changes).toBeGreaterThan(0);
+    } finally {
+      await watch.close();
+    }
+  });
 }

@@ -1,3 +1,6 @@
+import type Database from 'better-sqlite3';
+import { schemaBehind, schemaNewer } from './store-errors.js';
+
 /** A column a migration adds when the table lacks it (SQLite has no ADD COLUMN IF NOT EXISTS). */
 export interface AddedColumn {
   table: string;
@@ -170,6 +173,17 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     `,
   },
   {
+    version: 8,
+    name: 'sweepers claim due work',
+    addColumns: [
+      { table: 'requests', column: 'claimed_by', type: 'TEXT' },
+      { table: 'requests', column: 'claimed_until', type: 'INTEGER' },
+    ],
+    sql: `
+      CREATE INDEX IF NOT EXISTS requests_by_claim ON requests (claimed_by) WHERE claimed_by IS NOT NULL;
+    `,
+  },
+  {
     version: 9,
     name: 'console sessions and personal API tokens (hashed)',
     sql: `
@@ -189,3 +203,40 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     `,
   },
 ];
+
+/** The newest schema version this code knows. */
+export const SQLITE_SCHEMA_VERSION = Math.max(...SQLITE_MIGRATIONS.map((m) => m.version));
+
+/**
+ * Applies pending migrations, each in its own write transaction (so two processes opening a new file at once
+ * apply each once). A file migrated by a newer kubiya-jit is refused, not touched.
+ */
+export function migrateSqlite(db: Database.Database, path: string): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const newest = Math.max(0, ...applied);
+  if (newest > SQLITE_SCHEMA_VERSION) throw schemaNewer(path, newest, SQLITE_SCHEMA_VERSION, 'JIT_DATABASE');
+  for (const migration of SQLITE_MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      // Another process may have applied it between our read and this write lock.
+      const done = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version);
+      if (done) return;
+      for (const { table, column, type } of migration.addColumns ?? []) {
+        const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+        if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+      }
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
+    }).immediate();
+  }
+}
+
+/** The file's schema version, checked against this code's: the health check of a SQLite store. */
+export function sqliteSchemaVersion(db: Database.Database, path: string): number {
+  const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
+  const version = row.version ?? 0;
+  if (version > SQLITE_SCHEMA_VERSION) throw schemaNewer(path, version, SQLITE_SCHEMA_VERSION, 'JIT_DATABASE');
+  if (version < SQLITE_SCHEMA_VERSION) throw schemaBehind(path, version, SQLITE_SCHEMA_VERSION, 'Run any kubiya-jit command against it (SQLite files are migrated when opened).');
+  return version;
+}

@@ -1,19 +1,20 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, watch } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { chainEvent, GENESIS_HASH } from '../../core/audit-chain.js';
-import type { DueThresholds, FollowUp, NewOutboxMessage, OutboxMessage, OutboxOutcome, RequestFilter, RequestStore, StoredCredential, TargetHold } from '../../core/ports.js';
-import type { AccessRequest, AuditEvent, Json, NewAuditEvent } from '../../core/types.js';
+import type { ChangeWatch, DueClaim, DueThresholds, FollowUp, NewOutboxMessage, OutboxMessage, OutboxOutcome, RequestFilter, RequestStore, StoredCredential, TargetHold } from '../../core/ports.js';
+import type { AccessRequest, AuditEvent, NewAuditEvent } from '../../core/types.js';
 import type { OpenStoreOptions } from './open-request-store.js';
+import { migrateSqlite, sqliteSchemaVersion } from './sqlite-migrations.js';
 import { describeOpenError, missingDatabase } from './sqlite-open-errors.js';
 import type { EventFacts, RequestFacts } from '../../core/analytics/analytics-types.js';
 import { FACT_COLUMNS, FACT_UPDATES, FACT_VALUES, factColumns, SqliteAnalyticsReads } from './sqlite-analytics-reads.js';
-import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { SqliteCredentials } from './sqlite-credentials.js';
 import { claimOutbox, insertOutbox, listOutbox, nextOutboxAt, settleOutbox } from './sqlite-outbox.js';
+import { dueTimesSql, filterSql, nextDueSql, parseBody, thresholdParams, type BodyRow } from './sqlite-sql.js';
 import { SqliteTargetLedger } from './sqlite-target-ledger.js';
+import { parseData } from './stored-json.js';
 
-type Row = { body: string };
 type AuditRow = { seq: number; request_id: string | null; type: string; actor: string; at: number; data: string; prev_hash: string; hash: string };
 
 /**
@@ -26,7 +27,10 @@ export class SqliteRequestStore implements RequestStore {
   private readonly analytics: SqliteAnalyticsReads;
   private readonly credentials: SqliteCredentials;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly path: string,
+  ) {
     this.ledger = new SqliteTargetLedger(db);
     this.analytics = new SqliteAnalyticsReads(db);
     this.credentials = new SqliteCredentials(db);
@@ -45,8 +49,8 @@ export class SqliteRequestStore implements RequestStore {
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 10000');
       db.pragma('synchronous = NORMAL');
-      migrate(db);
-      return new SqliteRequestStore(db);
+      migrateSqlite(db, path);
+      return new SqliteRequestStore(db, path);
     } catch (err) {
       db?.close();
       throw describeOpenError(err, path, options.command);
@@ -66,8 +70,8 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async get(id: string): Promise<AccessRequest | undefined> {
-    const row = this.db.prepare('SELECT body FROM requests WHERE id = ?').get(id) as Row | undefined;
-    return row ? parse(row) : undefined;
+    const row = this.db.prepare('SELECT body FROM requests WHERE id = ?').get(id) as BodyRow | undefined;
+    return row ? parseBody(row) : undefined;
   }
 
   async update(
@@ -77,10 +81,11 @@ export class SqliteRequestStore implements RequestStore {
     outbox: NewOutboxMessage[] = [],
   ): Promise<boolean> {
     return this.db.transaction(() => {
+      // Any write ends a sweeper's claim: the request has been acted on, by it or by someone else.
       const result = this.db
         .prepare(
           `UPDATE requests SET status = @status, version = @version, updated_at = @updatedAt, expires_at = @expiresAt,
-             next_attempt_at = @nextAttemptAt, warned = @warned, body = @body, ${FACT_UPDATES}
+             next_attempt_at = @nextAttemptAt, warned = @warned, body = @body, ${FACT_UPDATES}, claimed_by = NULL, claimed_until = NULL
            WHERE id = @id AND status = @expectedStatus AND version = @expectedVersion`,
         )
         .run({ ...columns(next), expectedStatus: expected.status, expectedVersion: expected.version });
@@ -92,30 +97,35 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async list(filter: RequestFilter): Promise<AccessRequest[]> {
-    const { where, params } = filterSql(filter);
-    if (filter.after) {
-      where.push('(created_at < @afterCreatedAt OR (created_at = @afterCreatedAt AND id < @afterId))');
-      params.afterCreatedAt = filter.after.createdAt;
-      params.afterId = filter.after.id;
-    }
-    params.limit = filter.limit ?? 50;
-    const sql = `SELECT body FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`;
-    return (this.db.prepare(sql).all(params) as Row[]).map(parse);
+    const { where, params } = filterSql(filter, true);
+    const sql = `SELECT body FROM requests ${where} ORDER BY created_at DESC, id DESC LIMIT @limit`;
+    return (this.db.prepare(sql).all({ ...params, limit: filter.limit ?? 50 }) as BodyRow[]).map(parseBody);
   }
 
   async count(filter: RequestFilter): Promise<number> {
     const { where, params } = filterSql(filter);
-    const sql = `SELECT COUNT(*) AS n FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
-    return (this.db.prepare(sql).get(params) as { n: number }).n;
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM requests ${where}`).get(params) as { n: number }).n;
   }
 
   async due(now: number, t: DueThresholds, limit: number): Promise<AccessRequest[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT body FROM (${dueTimesSql}) WHERE due_at <= @now ORDER BY due_at LIMIT @limit`,
-      )
-      .all({ now, limit, ...thresholdParams(t) }) as Row[];
-    return rows.map(parse);
+    const rows = this.db.prepare(`SELECT body FROM (${dueTimesSql}) WHERE due_at <= @now ORDER BY due_at LIMIT @limit`).all({ now, limit, ...thresholdParams(t) }) as BodyRow[];
+    return rows.map(parseBody);
+  }
+
+  async claimDue(now: number, t: DueThresholds, limit: number, claim: DueClaim): Promise<AccessRequest[]> {
+    // BEGIN IMMEDIATE takes SQLite's one write lock first, so two sweepers' select-then-mark never interleave.
+    return this.db.transaction(() => {
+      const rows = this.db
+        .prepare(`SELECT id, body FROM (${dueTimesSql}) WHERE due_at <= @now AND (claimed_until IS NULL OR claimed_until <= @now) ORDER BY due_at LIMIT @limit`)
+        .all({ now, limit, ...thresholdParams(t) }) as (BodyRow & { id: string })[];
+      const mark = this.db.prepare('UPDATE requests SET claimed_by = ?, claimed_until = ? WHERE id = ?');
+      for (const row of rows) mark.run(claim.owner, claim.until, row.id);
+      return rows.map(parseBody);
+    }).immediate();
+  }
+
+  async releaseClaims(owner: string): Promise<void> {
+    this.db.prepare('UPDATE requests SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?').run(owner);
   }
 
   async nextDueAt(t: DueThresholds): Promise<number | undefined> {
@@ -160,6 +170,27 @@ export class SqliteRequestStore implements RequestStore {
 
   async outbox(filter: { state: OutboxMessage['state']; requestId?: string; limit?: number }): Promise<OutboxMessage[]> {
     return listOutbox(this.db, filter);
+
+  async health(): Promise<void> {
+    sqliteSchemaVersion(this.db, this.path);
+  }
+
+  /**
+   * Watches the database's folder: SQLite in WAL mode touches the `-wal` file on every commit, so any run's
+   * write on this host calls `onChange`. Where the folder cannot be watched there is no watch (the worker then
+   * relies on its sleep cap).
+   */
+  async watchChanges(onChange: () => void): Promise<ChangeWatch> {
+    if (this.path === ':memory:') return { close: async () => undefined };
+    try {
+      const wal = `${basename(this.path)}-wal`;
+      const watcher = watch(dirname(this.path), { persistent: false }, (_event, file) => {
+        if (file && String(file) === wal) onChange();
+      });
+      return { close: async () => watcher.close() };
+    } catch {
+      return { close: async () => undefined };
+    }
   }
 
   async appendAudit(events: NewAuditEvent[]): Promise<void> {
@@ -181,6 +212,20 @@ export class SqliteRequestStore implements RequestStore {
 
   async auditEventsBetween(from: number, to: number, types?: readonly string[]): Promise<EventFacts[]> {
     return this.analytics.auditEventsBetween(from, to, types, parseData);
+  }
+
+  /** Every audit event as stored, its data as the exact text written, in order: what `store copy` moves. */
+  rawAuditEvents(): (Omit<AuditEvent, 'data'> & { data: string })[] {
+    return (this.db.prepare('SELECT * FROM audit_events ORDER BY seq').all() as AuditRow[]).map((row) => ({
+      seq: row.seq,
+      requestId: row.request_id,
+      type: row.type,
+      actor: row.actor,
+      at: row.at,
+      data: row.data,
+      prevHash: row.prev_hash,
+      hash: row.hash,
+    }));
   }
 
   async cacheGet(key: string, now: number): Promise<string | undefined> {
@@ -276,33 +321,6 @@ export class SqliteRequestStore implements RequestStore {
   }
 }
 
-// One row per request with the instant the sweeper must next look at it; `due` and `nextDueAt` share it. A row
-// under a removal lease is due no earlier than the lease's end (a lease that ran out no longer delays it).
-const dueTimes = (from = 'requests', andWhere = '') => `
-  SELECT body, lease_until, MAX(COALESCE(lease_until, 0), CASE
-    WHEN status = 'access_granted' AND warned = 0 THEN MIN(expires_at - @warnBeforeMs, expires_at)
-    WHEN status = 'access_granted' THEN expires_at
-    WHEN status = 'ending' THEN COALESCE(next_attempt_at, updated_at)
-    WHEN status = 'approval_pending' THEN created_at + @approvalTimeoutMs
-    -- A grant that did not finish: its clean-up's backoff, else the lease or its expiry, whichever comes first.
-    WHEN status = 'granting' THEN COALESCE(next_attempt_at, MIN(updated_at + @grantingLeaseMs, COALESCE(expires_at, updated_at + @grantingLeaseMs)))
-  END) AS due_at
-  FROM ${from}
-  WHERE status IN ('access_granted', 'ending', 'approval_pending', 'granting') ${andWhere}`;
-const dueTimesSql = dueTimes();
-
-// Unleased rows by kind, each an index walk that stops at its first row; leased rows (few: removals running
-// now, or whose process died) through the lease index, at their lease's end if that is later.
-const nextDueSql = `
-  SELECT MIN(due_at) AS next FROM (
-    SELECT (SELECT expires_at FROM requests WHERE status = 'access_granted' AND lease_until IS NULL ORDER BY expires_at LIMIT 1) AS due_at
-    UNION ALL SELECT (SELECT expires_at - @warnBeforeMs FROM requests WHERE status = 'access_granted' AND warned = 0 AND lease_until IS NULL ORDER BY expires_at LIMIT 1)
-    UNION ALL SELECT MIN(COALESCE(next_attempt_at, updated_at)) FROM requests WHERE status = 'ending' AND lease_until IS NULL
-    UNION ALL SELECT (SELECT created_at + @approvalTimeoutMs FROM requests WHERE status = 'approval_pending' AND lease_until IS NULL ORDER BY created_at LIMIT 1)
-    UNION ALL SELECT MIN(COALESCE(next_attempt_at, updated_at + @grantingLeaseMs)) FROM requests WHERE status = 'granting' AND lease_until IS NULL
-    UNION ALL SELECT MIN(expires_at) FROM requests WHERE status = 'granting' AND next_attempt_at IS NULL AND lease_until IS NULL
-    UNION ALL SELECT MIN(due_at) FROM (${dueTimes('requests INDEXED BY requests_by_lease', 'AND lease_until IS NOT NULL')})
-  )`;
 
 function auditEvent(row: AuditRow): AuditEvent {
   return {
@@ -315,34 +333,6 @@ function auditEvent(row: AuditRow): AuditEvent {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
-}
-
-/** The WHERE clauses of a filter, shared by `list` and `count`. */
-function filterSql(filter: RequestFilter): { where: string[]; params: Record<string, unknown> } {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (filter.statuses?.length) {
-    where.push(`status IN (${filter.statuses.map((_, i) => `@status${i}`).join(', ')})`);
-    filter.statuses.forEach((status, i) => (params[`status${i}`] = status));
-  }
-  const add = (clause: string, name: string, value: unknown) => {
-    where.push(clause);
-    params[name] = value;
-  };
-  const isApprover = (name: string) => `EXISTS (SELECT 1 FROM json_each(body, '$.approvers') WHERE value = @${name})`;
-  if (filter.requester) add('requester = @requester', 'requester', filter.requester);
-  if (filter.requestedBy) add(`json_extract(body, '$.requestedBy') = @requestedBy`, 'requestedBy', filter.requestedBy);
-  if (filter.toolName) add('tool_name = @toolName', 'toolName', filter.toolName);
-  if (filter.approver) add(isApprover('approver'), 'approver', filter.approver);
-  if (filter.involves) add(`(requester = @involves OR ${isApprover('involves')})`, 'involves', filter.involves);
-  if (filter.text) add(`body LIKE @text ESCAPE '\\'`, 'text', `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  if (filter.createdAfter !== undefined) add('created_at >= @after', 'after', filter.createdAfter);
-  if (filter.createdBefore !== undefined) add('created_at < @before', 'before', filter.createdBefore);
-  return { where, params };
-}
-
-function thresholdParams(t: DueThresholds): Record<string, number> {
-  return { warnBeforeMs: t.warnBeforeMs, approvalTimeoutMs: t.approvalTimeoutMs, grantingLeaseMs: t.grantingLeaseMs };
 }
 
 function columns(request: AccessRequest): Record<string, unknown> {
@@ -360,42 +350,4 @@ function columns(request: AccessRequest): Record<string, unknown> {
     body: JSON.stringify(request),
     ...factColumns(request),
   };
-}
-
-/**
- * An event's stored data. The store only ever writes a JSON object, so anything else can only come from an
- * edit of the file: it is returned wrapped as `{ unreadable: <the text> }`, so the event's hash no longer
- * matches and `audit verify` names the event, rather than the whole read failing.
- */
-function parseData(text: string): Record<string, Json> {
-  try {
-    const data = JSON.parse(text) as Json;
-    if (data !== null && typeof data === 'object' && !Array.isArray(data)) return data;
-  } catch {
-    // Fall through: not JSON at all.
-  }
-  return { unreadable: text };
-}
-
-function parse(row: Row): AccessRequest {
-  return JSON.parse(row.body) as AccessRequest;
-}
-
-function migrate(db: Database.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
-  for (const migration of SQLITE_MIGRATIONS) {
-    if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      // Another process may have applied it between our read and this write lock.
-      const done = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version);
-      if (done) return;
-      for (const { table, column, type } of migration.addColumns ?? []) {
-        const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
-        if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
-      }
-      db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
-    }).immediate();
-  }
 }

@@ -1,0 +1,224 @@
+import type { Pool, PoolClient } from 'pg';
+import { chainEvent } from '../../core/audit-chain.js';
+import type { ChangeWatch, DueClaim, DueThresholds, RequestFilter, RequestStore } from '../../core/ports.js';
+import type { AccessRequest, AuditEvent, NewAuditEvent } from '../../core/types.js';
+import { watchPostgresChanges } from './postgres-changes.js';
+import { translatePgError } from './postgres-errors.js';
+import { checkPostgresSchema, migratePostgres, type MigrationReport } from './postgres-migrations.js';
+import { openPool } from './postgres-pool.js';
+import type { PostgresSettings } from './postgres-settings.js';
+import * as sql from './postgres-sql.js';
+import { parseData } from './stored-json.js';
+
+type EventRow = { seq: string; request_id: string | null; type: string; actor: string; at: string; data: string; prev_hash: string; hash: string };
+
+/**
+ * The {@link RequestStore} for several runners: PostgreSQL through node-postgres. Every request write is a
+ * compare-and-swap in one transaction with its audit events; appends lock the one chain-head row last, so
+ * the chain stays linear whatever the number of writers; sweepers claim due work with
+ * `FOR UPDATE SKIP LOCKED`. The design and why it is correct: docs/architecture.md ("Several runners").
+ *
+ * Nothing connects until the first call, which also checks (never applies) the migrations.
+ */
+export class PostgresRequestStore implements RequestStore {
+  private poolPromise?: Promise<Pool>;
+  private checked?: Promise<void>;
+
+  constructor(readonly settings: PostgresSettings) {}
+
+  async create(request: AccessRequest, events: NewAuditEvent[]): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query(sql.INSERT_REQUEST, sql.requestParams(request));
+      await appendEvents(client, events);
+    });
+  }
+
+  async get(id: string): Promise<AccessRequest | undefined> {
+    const { rows } = await this.query<{ body: string }>('SELECT body FROM requests WHERE id = $1', [id]);
+    return rows[0] ? (JSON.parse(rows[0].body) as AccessRequest) : undefined;
+  }
+
+  async update(expected: Pick<AccessRequest, 'id' | 'status' | 'version'>, next: AccessRequest, events: NewAuditEvent[]): Promise<boolean> {
+    return this.transaction(async (client) => {
+      const result = await client.query(sql.UPDATE_REQUEST, [...sql.requestParams(next), expected.status, expected.version]);
+      if (result.rowCount !== 1) return false;
+      await appendEvents(client, events);
+      return true;
+    });
+  }
+
+  async list(filter: RequestFilter): Promise<AccessRequest[]> {
+    const { where, params } = sql.filterSql(filter, true);
+    // Ids compare byte by byte (COLLATE "C"), as SQLite compares them, whatever the database's locale.
+    const text = `SELECT body FROM requests ${where} ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT $${params.length + 1}`;
+    const { rows } = await this.query<{ body: string }>(text, [...params, filter.limit ?? 50]);
+    return rows.map((row) => JSON.parse(row.body) as AccessRequest);
+  }
+
+  async count(filter: RequestFilter): Promise<number> {
+    const { where, params } = sql.filterSql(filter);
+    const { rows } = await this.query<{ n: string }>(`SELECT COUNT(*) AS n FROM requests ${where}`, params);
+    return Number(rows[0]!.n);
+  }
+
+  async due(now: number, t: DueThresholds, limit: number): Promise<AccessRequest[]> {
+    const { rows } = await this.query<{ body: string }>(sql.SELECT_DUE, [...sql.thresholdParams(t), now, limit]);
+    return rows.map((row) => JSON.parse(row.body) as AccessRequest);
+  }
+
+  async claimDue(now: number, t: DueThresholds, limit: number, claim: DueClaim): Promise<AccessRequest[]> {
+    const { rows } = await this.query<{ body: string; due_at: string }>(sql.CLAIM_DUE, [...sql.thresholdParams(t), now, limit, claim.owner, claim.until]);
+    // RETURNING gives no order; the sweeper wants the most overdue first.
+    return rows
+      .map((row) => ({ at: Number(row.due_at), request: JSON.parse(row.body) as AccessRequest }))
+      .sort((a, b) => a.at - b.at || (a.request.id < b.request.id ? -1 : 1))
+      .map((entry) => entry.request);
+  }
+
+  async releaseClaims(owner: string): Promise<void> {
+    await this.query(sql.RELEASE_CLAIMS, [owner]);
+  }
+
+  async nextDueAt(t: DueThresholds): Promise<number | undefined> {
+    const { rows } = await this.query<{ next: number | null }>(sql.NEXT_DUE, sql.thresholdParams(t));
+    return rows[0]?.next ?? undefined;
+  }
+
+  async health(): Promise<void> {
+    const pool = await this.pool();
+    await this.withClient(pool, (client) => checkPostgresSchema(client, this.settings.location));
+  }
+
+  async watchChanges(onChange: () => void): Promise<ChangeWatch> {
+    await this.ready();
+    return watchPostgresChanges(this.settings, onChange);
+  }
+
+  async appendAudit(events: NewAuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.transaction((client) => appendEvents(client, events));
+  }
+
+  async auditEvents(options: { requestId?: string } = {}): Promise<AuditEvent[]> {
+    const { rows } = options.requestId
+      ? await this.query<EventRow>(sql.SELECT_REQUEST_EVENTS, [options.requestId])
+      : await this.query<EventRow>(sql.SELECT_EVENTS);
+    return rows.map((row) => ({
+      seq: Number(row.seq),
+      requestId: row.request_id,
+      type: row.type,
+      actor: row.actor,
+      at: Number(row.at),
+      data: parseData(row.data),
+      prevHash: row.prev_hash,
+      hash: row.hash,
+    }));
+  }
+
+  async cacheGet(key: string, now: number): Promise<string | undefined> {
+    const { rows } = await this.query<{ value: string }>(sql.CACHE_GET, [key, now]);
+    return rows[0]?.value;
+  }
+
+  async cachePut(key: string, value: string, expiresAt: number): Promise<void> {
+    await this.query(sql.CACHE_PUT, [key, value, expiresAt]);
+  }
+
+  async close(): Promise<void> {
+    const pool = this.poolPromise;
+    this.poolPromise = undefined;
+    this.checked = undefined;
+    if (pool) await (await pool.catch(() => undefined))?.end();
+  }
+
+  /** Applies the migrations the database lacks (`kubiya-jit migrate`); the only path that changes the schema. */
+  async migrate(): Promise<MigrationReport> {
+    const pool = await this.pool();
+    return this.withClient(pool, (client) => migratePostgres(client, this.settings.location));
+  }
+
+  /**
+   * Runs `work` in one transaction on one connection, after the schema check. For writes beyond the port
+   * (`store copy`); the port's own writes use it too.
+   */
+  async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    await this.ready();
+    return this.withClient(await this.pool(), async (client) => {
+      await client.query('BEGIN');
+      try {
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  private async query<R extends object>(text: string, params: unknown[] = []) {
+    await this.ready();
+    const pool = await this.pool();
+    try {
+      return await pool.query<R>(text, params);
+    } catch (err) {
+      throw translatePgError(err, this.settings);
+    }
+  }
+
+  private pool(): Promise<Pool> {
+    this.poolPromise ??= openPool(this.settings);
+    return this.poolPromise;
+  }
+
+  /** Connects and checks the schema once per process; a failure is not remembered, so the next call retries. */
+  private ready(): Promise<void> {
+    this.checked ??= this.health().catch((err: unknown) => {
+      this.checked = undefined;
+      throw err;
+    });
+    return this.checked;
+  }
+
+  private async withClient<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (err) {
+      throw translatePgError(err, this.settings);
+    }
+    let broken: Error | undefined;
+    try {
+      return await work(client);
+    } catch (err) {
+      // A connection-level failure means this client must not go back to the pool.
+      const translated = translatePgError(err, this.settings);
+      if (translated !== err) broken = err as Error;
+      throw translated;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+/**
+ * Appends events to the chain inside the caller's transaction. The chain head row is locked last, after the
+ * request row: appends queue on it, each reads the head its predecessor committed, so the chain is one line.
+ */
+async function appendEvents(client: PoolClient, events: NewAuditEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const head = (await client.query<{ seq: string; hash: string }>(sql.LOCK_HEAD)).rows[0];
+  if (!head) throw new Error('audit_head row is missing: the schema was changed outside kubiya-jit migrate');
+  let seq = Number(head.seq);
+  let prevHash = head.hash;
+  const columns: unknown[][] = [[], [], [], [], [], [], [], []];
+  for (const event of events) {
+    seq += 1;
+    const chained = chainEvent(event, seq, prevHash);
+    const values = [chained.seq, chained.requestId, chained.type, chained.actor, chained.at, JSON.stringify(chained.data), chained.prevHash, chained.hash];
+    values.forEach((value, i) => columns[i]!.push(value));
+    prevHash = chained.hash;
+  }
+  await client.query(sql.INSERT_EVENTS, columns);
+  await client.query(sql.SET_HEAD, [seq, prevHash]);
+}
