@@ -52,15 +52,18 @@ const DIRECTORY_NAMES: Record<string, { env: string[]; secrets: string[] }> = {
 
 /**
  * The image, variables and secrets a config gives every tool: the fixed lists plus the config's extras (its
- * `bundle.env` / `bundle.secrets`, the Enforcer's token variable, the configured directory's variables).
+ * `bundle.env` / `bundle.secrets`, the Enforcer's token variable, the configured directory's variables, the
+ * PostgreSQL store's connection string).
  */
 export function bundleSettings(file: JitConfigFile, version: string): { image: string; env: string[]; secrets: string[] } {
   const tokenEnv = file.enforcer?.token_env;
   const directory = DIRECTORY_NAMES[file.directory?.type ?? 'config'] ?? { env: [], secrets: [] };
+  // With the PostgreSQL store every tool connects with JIT_DATABASE_URL, which carries the password.
+  const database = file.store?.type === 'postgres' ? ['JIT_DATABASE_URL'] : [];
   return {
     image: file.bundle?.image ?? defaultImage(version),
     env: [...new Set([...TOOL_ENV, ...(file.bundle?.env ?? []), ...directory.env, ...kubeconfigEnv(file)])],
-    secrets: [...new Set([...TOOL_SECRETS, ...(file.bundle?.secrets ?? []), ...(tokenEnv ? [tokenEnv] : []), ...directory.secrets])],
+    secrets: [...new Set([...TOOL_SECRETS, ...(file.bundle?.secrets ?? []), ...(tokenEnv ? [tokenEnv] : []), ...directory.secrets, ...database])],
   };
 }
 

@@ -22,6 +22,7 @@ import { configPath, loadConfig } from '../config/load-config.js';
 import { parseDuration } from '../core/duration.js';
 import { isJitError } from '../core/errors.js';
 import { buildExpiryCatalog, buildFullCatalog } from './build-catalog-all.js';
+import { openStore } from './open-store.js';
 import { createProviderRegistry } from './provider-registry.js';
 import { checkDirectoryKeys, createProviderDirectory } from './provider-directory.js';
 import { databasePath, logPath } from './runtime-paths.js';
@@ -82,7 +83,8 @@ export class AppContext {
   ) {
     this.root = root ?? this;
     this.clock = overrides.clock ?? systemClock;
-    this.log = root?.log ?? overrides.log ?? createLogger({ file: logPath(env), stderr: env.JIT_LOG === 'stderr' });
+    // JIT_LOG=stdout (the worker as a service): JSON lines to stdout only, no file (the container may be read-only).
+    this.log = root?.log ?? overrides.log ?? createLogger({ file: env.JIT_LOG === 'stdout' ? undefined : logPath(env), stderr: env.JIT_LOG === 'stderr', stdout: env.JIT_LOG === 'stdout' });
     this.policy = root?.policy ?? (configProblem ? expiryOnlyPolicy(DEFAULT_POLICY) : buildPolicy(config.file));
     // Once per process: a context acting as someone else (the console) shares the root's config and log.
     if (!root) {
@@ -143,7 +145,7 @@ export class AppContext {
     this.storeOpening ??= Promise.resolve().then(() => {
       const location = databasePath(this.env);
       try {
-        this.openedStore = openRequestStore(location, { mustExist: this.databaseAccess !== 'create', command: this.commandName });
+        this.openedStore = openStore(this.config, this.env, { mustExist: this.databaseAccess !== 'create', command: this.commandName });
       } catch (err) {
         if (this.databaseAccess !== 'if-present' || !isJitError(err) || err.code !== 'store.not_found') throw err;
         // Nothing this command reports comes from the database: run without one rather than create it.

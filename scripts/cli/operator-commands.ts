@@ -22,7 +22,11 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
     spec: {
       name: 'worker',
       summary: 'end grants at their expiry, continuously (sleeps until the next one)',
-      options: [{ name: 'max-runtime', type: 'duration', placeholder: 'DURATION', description: 'stop after this long, e.g. 10m, 1h, 1d (default: run until SIGTERM)' }],
+      options: [
+        { name: 'max-runtime', type: 'duration', placeholder: 'DURATION', description: 'stop after this long, e.g. 10m, 1h, 1d (default: run until SIGTERM)' },
+        { name: 'metrics-port', type: 'text', placeholder: 'PORT', description: 'serve /healthz, /readyz and Prometheus /metrics on this port (0: any free one) and log JSON lines to stdout' },
+        { name: 'metrics-host', type: 'text', placeholder: 'HOST', description: 'the address to serve them on (default 0.0.0.0)' },
+      ],
       database: 'create',
     },
     run: async (ctx, parsed) => (await import('./commands/worker-command.js')).workerCommand(ctx, parsed),

@@ -7,6 +7,7 @@ export type OutputFormat = 'human' | 'json';
 
 /** Prints a command's result and returns the process exit code. */
 export function printResult(result: CommandResult, format: OutputFormat): number {
+  if (result.quiet) return result.exitCode ?? 0;
   process.stdout.write(format === 'json' ? `${JSON.stringify({ ok: (result.exitCode ?? 0) === 0, ...result.json }, null, 2)}\n` : `${result.human}\n`);
   return result.exitCode ?? 0;
 }

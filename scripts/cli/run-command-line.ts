@@ -35,7 +35,9 @@ export async function runCommandLine(raw: readonly string[], env: NodeJS.Process
   const context = async (spec: CommandSpec | undefined): Promise<AppContext> => {
     if (!made) {
       // Expiry must not stop because the config broke: these commands run with what each grant recorded.
-      made = await AppContext.create(env, {}, { tolerateConfigErrors: EXPIRY_COMMANDS.has(name ?? '') });
+      // The worker as a service (--metrics-port) logs JSON lines to stdout, where a log collector reads them.
+      const service = name === 'worker' && raw.some((word) => word === '--metrics-port' || word.startsWith('--metrics-port=')) && !env.JIT_LOG;
+      made = await AppContext.create(service ? { ...env, JIT_LOG: 'stdout' } : env, {}, { tolerateConfigErrors: EXPIRY_COMMANDS.has(name ?? '') });
       onContext(made);
     }
     const ctx = made;

@@ -133,6 +133,24 @@ export const jitConfigSchema = {
     },
     // The web console and HTTP API (`kubiya-jit serve`); see docs/console.md.
     console: consoleConfigSchema,
+    store: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type'],
+      properties: {
+        type: { enum: ['sqlite', 'postgres'] },
+        pool_size: { type: 'integer', minimum: 1, maximum: 100 },
+        connect_timeout: { type: 'string', pattern: '^\\s*\\d+\\s*(ms|s|m)?\\s*$' },
+        tls: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            mode: { enum: ['disable', 'require', 'verify-ca', 'verify-full'] },
+            ca_file: { type: 'string', minLength: 1 },
+          },
+        },
+      },
+    },
     bundle: {
       type: 'object',
       additionalProperties: false,

@@ -1,3 +1,5 @@
+import type { StoreSection } from '../adapters/store/postgres-settings.js';
+
 /** The config file's shape after schema validation (snake_case, as written). */
 export interface JitConfigFile {
   requesters?: { allowed_groups?: string[]; allow_on_behalf?: boolean; max_requests_per_hour?: number };
@@ -42,6 +44,7 @@ export interface JitConfigFile {
   bundle?: { image?: string; env?: string[]; secrets?: string[] };
   analytics?: AnalyticsConfig;
   console?: ConsoleConfig;
+  store?: StoreSection;
 }
 
 /** The `analytics` section: the thresholds behind the security and pattern figures. */

@@ -9,6 +9,8 @@ export interface CommandResult {
   json: Record<string, unknown>;
   /** Non-zero when the command ran but the outcome is a failure (a sweep that could not revoke something). */
   exitCode?: number;
+  /** Already reported as a log line on stdout (the worker as a service): print nothing more. */
+  quiet?: boolean;
 }
 
 /** One tool's handler: its argument names (the Kubiya tool's args) and what it does. */

@@ -18,13 +18,21 @@ type EventRow = { seq: string; request_id: string | null; type: string; actor: s
  * the chain stays linear whatever the number of writers; sweepers claim due work with
  * `FOR UPDATE SKIP LOCKED`. The design and why it is correct: docs/architecture.md ("Several runners").
  *
- * Nothing connects until the first call, which also checks (never applies) the migrations.
+ * Nothing connects until the first call, which also checks (never applies) the migrations; settings given as
+ * a function are resolved then too, so a command that never touches the store never needs them.
  */
 export class PostgresRequestStore implements RequestStore {
   private poolPromise?: Promise<Pool>;
   private checked?: Promise<void>;
+  private resolved?: PostgresSettings;
 
-  constructor(readonly settings: PostgresSettings) {}
+  constructor(private readonly source: PostgresSettings | (() => PostgresSettings)) {}
+
+  /** The connection settings (resolved on first use). */
+  get settings(): PostgresSettings {
+    this.resolved ??= typeof this.source === 'function' ? this.source() : this.source;
+    return this.resolved;
+  }
 
   async create(request: AccessRequest, events: NewAuditEvent[]): Promise<void> {
     await this.transaction(async (client) => {
@@ -167,7 +175,7 @@ export class PostgresRequestStore implements RequestStore {
   }
 
   private pool(): Promise<Pool> {
-    this.poolPromise ??= openPool(this.settings);
+    this.poolPromise ??= Promise.resolve().then(() => openPool(this.settings));
     return this.poolPromise;
   }
 

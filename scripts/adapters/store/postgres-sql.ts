@@ -107,7 +107,7 @@ export function filterSql(filter: RequestFilter, paging = false): { where: strin
 }
 
 export const LOCK_HEAD = 'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE';
-export const SET_HEAD = 'UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1 FOR UPDATE';
+export const SET_HEAD = 'UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1';
 
 /** Inserts many events in one statement, from one array per column. */
 export const INSERT_EVENTS = `

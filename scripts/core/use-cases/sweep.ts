@@ -28,6 +28,19 @@ export function emptySweepReport(): SweepReport {
   return { expired: [], retrying: [], timedOut: [], warned: [], reconciled: [], autoApproved: [], errors: [] };
 }
 
+/** Options of {@link sweepDue}. */
+export interface SweepOptions {
+  limit: number;
+  /** Removals at once; default `expiry.concurrency`. */
+  concurrency?: number;
+  /** The few due items a tool run handles first: no row check, no Enforcer denials. */
+  light?: boolean;
+  /** Checked before each request: once true, the sweep starts nothing new (graceful shutdown). */
+  shouldStop?: () => boolean;
+}
+
+let sweeps = 0;
+
 /**
  * Acts on every request whose time has come, at most `limit` of them: ends expired grants, retries failed
  * removals, times out stale approvals, warns before expiry, and cleans up grants a crashed run left half-made.
@@ -35,14 +48,26 @@ export function emptySweepReport(): SweepReport {
  * delays nobody else; none of them waits for Slack, whose messages go to the outbox. One request's failure is
  * recorded and the sweep goes on. Unless `light` (the few due items a tool run handles first), it also
  * restores rows edited away from their audit trail before reading what is due, and afterwards approves the
- * Enforcer denials active grants cover.
+ * Enforcer denials active grants cover. The requests are claimed first, so sweepers running at once (several
+ * workers, schedules, tool runs, on any host sharing the store) share the work instead of racing for it.
  */
-export async function sweepDue(deps: JitDeps, options: { limit: number; concurrency?: number; light?: boolean }): Promise<SweepReport> {
+export async function sweepDue(deps: JitDeps, options: SweepOptions): Promise<SweepReport> {
   const report = emptySweepReport();
   // Rows are checked against their audit trail first, so an edited expiry cannot hide a grant from `due`.
   if (!options.light) await restoreTamperedRows(deps, report);
-  const due = await deps.store.due(deps.clock.now(), dueThresholds(deps.policy), options.limit);
-  await forEachBounded(due, options.concurrency ?? deps.policy.removalConcurrency, (request) => sweepRequest(deps, request, report));
+  const now = deps.clock.now();
+  // Unique per sweep: claims are given back at the end of the sweep that took them.
+  const owner = `${deps.newId()}-${(sweeps += 1)}`;
+  const due = await deps.store.claimDue(now, dueThresholds(deps.policy), options.limit, { owner, until: now + deps.policy.removalLeaseSeconds * 1000 });
+  try {
+    await forEachBounded(due, options.concurrency ?? deps.policy.removalConcurrency, async (request) => {
+      if (!options.shouldStop?.()) await sweepRequest(deps, request, report);
+    });
+  } finally {
+    // What this sweep claimed but did not write (it stopped early, or a row needed nothing) is free again now.
+    await deps.store.releaseClaims(owner).catch((err: unknown) => deps.log.warn('releasing claims failed', { error: String(err) }));
+  }
+  if (options.shouldStop?.()) return report;
   // The providers' follow-ups (a session deny to lift) come after the removals, never before them.
   await runDueFollowUps(deps, deps.clock.now());
   if (!options.light) report.autoApproved = (await approvePendingDenials(deps)).approved.map((a) => a.enforcerRequestId);
