@@ -122,6 +122,33 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
   },
   {
     spec: {
+      name: 'migrate',
+      summary: "apply the store's schema migrations (PostgreSQL: the only command that changes the schema; every run checks it)",
+      options: [],
+    },
+    run: async (ctx) => (await import('./commands/store-command.js')).migrateCommand(ctx),
+  },
+  {
+    spec: {
+      name: 'store',
+      summary: 'move an installation from SQLite to PostgreSQL',
+      options: [],
+      subcommands: [
+        {
+          name: 'store copy',
+          summary: 'copy a SQLite installation into an empty PostgreSQL database: requests, audit chain, locks, holds, follow-ups',
+          options: [
+            { name: 'from', type: 'text', required: true, placeholder: 'SQLITE_FILE', description: "the SQLite database to copy (the tools' jit.sqlite)" },
+            { name: 'to', type: 'text', placeholder: 'POSTGRES_URL', description: 'the empty PostgreSQL database (default: JIT_DATABASE_URL)' },
+          ],
+          notes: ['Refuses a target that holds anything, and a source whose audit chain does not verify.'],
+        },
+      ],
+    },
+    run: async (ctx, parsed) => (await import('./commands/store-command.js')).storeCommand(ctx, parsed),
+  },
+  {
+    spec: {
       name: 'enforcer',
       summary: "the Enforcer's tool-category policy, rendered from the config",
       options: [],

@@ -15,6 +15,21 @@ export function chainEvent(event: NewAuditEvent, seq: number, prevHash: string):
   return { ...event, seq, prevHash, hash };
 }
 
+/**
+ * The text an event's hash covers, split around the two values known only at the moment it is appended (the
+ * previous hash and the sequence number): the hash is sha256 of `before + prevHash + between + seq + after`,
+ * exactly what {@link chainEvent} computes. A store that serialises appends inside the database (PostgreSQL,
+ * in one statement) chains events with it, so the lock on the chain head is held for no round trip.
+ */
+export function hashLayout(event: NewAuditEvent): { before: string; between: string; after: string } {
+  // canonicalJson sorts keys: actor, at, data, prevHash, requestId, seq, type.
+  return {
+    before: `{"actor":${canonicalJson(event.actor)},"at":${canonicalJson(event.at)},"data":${canonicalJson(event.data)},"prevHash":"`,
+    between: `","requestId":${canonicalJson(event.requestId)},"seq":`,
+    after: `,"type":${canonicalJson(event.type)}}`,
+  };
+}
+
 function hashEvent(event: Omit<AuditEvent, 'hash'>): string {
   const body = canonicalJson({
     seq: event.seq,

@@ -66,6 +66,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       createPostgresUser: asRoot,
       onLog: () => undefined,
       onError: () => undefined,
+      // UTF-8 whatever the machine's locale, as production databases are: the chain hashes UTF-8 text.
+      initdbFlags: ['--encoding=UTF8'],
       postgresFlags: Object.entries({ ...settings, ...(options.tls ? tlsSettings(dataDir) : {}) }).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
     });
     try {

@@ -34,6 +34,8 @@ export interface OpaWireServerOptions {
   now?: () => number;
   /** The port to listen on (127.0.0.1); a free one when omitted or 0. A port in use rejects the start. */
   port?: number;
+  /** Answers each `DELETE` (a removal) only after this long: a slow Enforcer, for shutdown and crash tests. */
+  deleteDelayMs?: number;
 }
 
 /** A failure to answer the next requests with, whatever they are. */
@@ -91,14 +93,22 @@ export async function startOpaWireServer(options: OpaWireServerOptions = {}): Pr
         answer(401, { code: 'unauthorized', message: 'request rejected by administrative policy' });
         return;
       }
-      try {
-        route(req, body, answer);
-      } catch {
-        // A malformed percent-escape in the path: OPA answers such requests with 400 too.
-        answer(400, { code: 'invalid_parameter', message: 'malformed request path' });
+      if (options.deleteDelayMs && req.method === 'DELETE') {
+        setTimeout(() => routeSafely(req, body, answer), options.deleteDelayMs);
+        return;
       }
+      routeSafely(req, body, answer);
     });
   });
+
+  function routeSafely(req: IncomingMessage, body: string, answer: (status: number, payload?: unknown, headers?: Record<string, string>) => void): void {
+    try {
+      route(req, body, answer);
+    } catch {
+      // A malformed percent-escape in the path: OPA answers such requests with 400 too.
+      answer(400, { code: 'invalid_parameter', message: 'malformed request path' });
+    }
+  }
 
   function route(req: IncomingMessage, body: string, answer: (status: number, payload?: unknown, headers?: Record<string, string>) => void): void {
     const url = new URL(req.url ?? '/', 'http://standin');

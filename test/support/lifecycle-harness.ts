@@ -2,6 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PostgresRequestStore } from '../../scripts/adapters/store/postgres-request-store.js';
+import { postgresSettings } from '../../scripts/adapters/store/postgres-settings.js';
+import { SqliteRequestStore } from '../../scripts/adapters/store/sqlite-request-store.js';
+import type { RequestStore } from '../../scripts/core/ports.js';
 import { startOpaWireServer, type OpaWireServer } from '../../scripts/standins/opa-wire-server.js';
 import { startSlackWireServer, type SlackWireServer } from '../../scripts/standins/slack-wire-server.js';
 
@@ -66,17 +70,24 @@ export class LifecycleHarness {
   readonly configPath: string;
   readonly databasePath: string;
 
-  private constructor(readonly slack: SlackWireServer, readonly opa: OpaWireServer) {
+  private constructor(
+    readonly slack: SlackWireServer,
+    readonly opa: OpaWireServer,
+    /** With the PostgreSQL store: its connection string (JIT_DATABASE_URL of every run). */
+    readonly databaseUrl?: string,
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), 'jit-life-'));
     this.configPath = join(this.dir, 'jit.json');
     this.databasePath = join(this.dir, 'jit.sqlite');
   }
 
-  static async start(configure: (config: Record<string, unknown>) => void = () => undefined): Promise<LifecycleHarness> {
+  /** Starts the stand-ins; with `databaseUrl`, every run uses the PostgreSQL store there (`store.type: postgres`). */
+  static async start(configure: (config: Record<string, unknown>) => void = () => undefined, options: { databaseUrl?: string; opaDeleteDelayMs?: number } = {}): Promise<LifecycleHarness> {
     const slack = await startSlackWireServer({ channels: [APPROVERS_CHANNEL], users: Object.values(PEOPLE) });
-    const opa = await startOpaWireServer();
-    const harness = new LifecycleHarness(slack, opa);
+    const opa = await startOpaWireServer(options.opaDeleteDelayMs ? { deleteDelayMs: options.opaDeleteDelayMs } : {});
+    const harness = new LifecycleHarness(slack, opa, options.databaseUrl);
     const config = baseConfig(opa.url);
+    if (options.databaseUrl) config.store = { type: 'postgres' };
     configure(config);
     harness.writeConfig(config);
     return harness;
@@ -97,6 +108,7 @@ export class LifecycleHarness {
       SLACK_API_URL: this.slack.apiUrl,
       APPROVERS_CHANNEL,
       KUBIYA_AGENT_UUID: '6f1c2d3e-0000-4000-8000-00000000a9e1',
+      ...(this.databaseUrl ? { JIT_DATABASE_URL: this.databaseUrl } : {}),
       ...(as ? { KUBIYA_USER_EMAIL: as } : {}),
       ...extra,
     };
@@ -105,6 +117,11 @@ export class LifecycleHarness {
   /** Runs `kubiya-jit <args>` as `as` for a person's eyes (no `--output json`). */
   runText(as: string | undefined, args: string[], options: { env?: Record<string, string> } = {}): Promise<CliRun> {
     return this.run(as, args, { ...options, human: true });
+  }
+
+  /** The store the runs use (SQLite file or PostgreSQL database), opened for the test to seed or inspect. */
+  openStore(): RequestStore {
+    return this.databaseUrl ? new PostgresRequestStore(postgresSettings(this.databaseUrl, { type: 'postgres' })) : SqliteRequestStore.open(this.databasePath);
   }
 
   /** Runs `kubiya-jit <args> --output json` as `as`, optionally feeding stdin. */

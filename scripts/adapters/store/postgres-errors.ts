@@ -21,11 +21,12 @@ const CERT_CODES = new Set([
  * The error to raise for a failure to connect or to talk to the server; errors the package raised itself, and
  * SQL errors it does not recognise, are returned as they are (the latter reach the operator log only).
  */
-export function translatePgError(err: unknown, settings: Pick<PostgresSettings, 'location' | 'user' | 'tlsMode'>): unknown {
+export function translatePgError(err: unknown, settings: Pick<PostgresSettings, 'location' | 'user' | 'tlsMode' | 'source'>): unknown {
   if (isJitError(err) || !(err instanceof Error)) return err;
   const e = err as PgLikeError;
   const code = e.code ?? (e.errors?.[0] as PgLikeError | undefined)?.code;
-  const where = `the PostgreSQL server at ${settings.location} (JIT_DATABASE_URL)`;
+  const where = `the PostgreSQL server at ${settings.location} (${settings.source})`;
+  const url = settings.source;
   const upstream = (c: string, message: string) => new UpstreamError(c, message, { detail: { location: settings.location, code } });
   switch (code) {
     case 'ECONNREFUSED':
@@ -37,30 +38,30 @@ export function translatePgError(err: unknown, settings: Pick<PostgresSettings, 
     case 'ECONNRESET':
     case '57P01': // admin_shutdown
     case '57P03': // cannot_connect_now: starting up or shutting down
-      return upstream('store.unreachable', `Cannot reach ${where}: ${reachReason(code)}. Check the host and port in JIT_DATABASE_URL, and that the server runs and accepts connections from here.`);
+      return upstream('store.unreachable', `Cannot reach ${where}: ${reachReason(code)}. Check the host and port in ${url}, and that the server runs and accepts connections from here.`);
     case '28P01':
-      return upstream('store.auth_failed', `${capital(where)} refused the password of user "${settings.user}". Check the user and password in JIT_DATABASE_URL.`);
+      return upstream('store.auth_failed', `${capital(where)} refused the password of user "${settings.user}". Check the user and password in ${url}.`);
     case '28000':
       if (/no encryption|SSL off/i.test(e.message)) {
         return upstream('store.tls_required', `${capital(where)} accepts only TLS connections, and store.tls.mode is ${settings.tlsMode}. Set store.tls.mode to verify-full (with store.tls.ca_file) or require.`);
       }
-      return upstream('store.auth_failed', `${capital(where)} refused user "${settings.user}" (${pgReason(e.message)}). Check the user in JIT_DATABASE_URL and the server's pg_hba.conf.`);
+      return upstream('store.auth_failed', `${capital(where)} refused user "${settings.user}" (${pgReason(e.message)}). Check the user in ${url} and the server's pg_hba.conf.`);
     case '3D000':
-      return upstream('store.database_missing', `The database named in JIT_DATABASE_URL does not exist on the server (${settings.location}). Create it (CREATE DATABASE), or fix the name, then run kubiya-jit migrate.`);
+      return upstream('store.database_missing', `The database named in ${url} does not exist on the server (${settings.location}). Create it (CREATE DATABASE), or fix the name, then run kubiya-jit migrate.`);
     case '53300':
       return upstream('store.too_many_connections', `${capital(where)} has no free connections. Lower store.pool_size, or raise the server's max_connections.`);
   }
   if (code && CERT_CODES.has(code)) {
-    return upstream('store.tls_untrusted', `${capital(where)} presented a TLS certificate that store.tls.mode ${settings.tlsMode} does not trust (${code}). Set store.tls.ca_file to the CA that signed it, or fix the host name in JIT_DATABASE_URL.`);
+    return upstream('store.tls_untrusted', `${capital(where)} presented a TLS certificate that store.tls.mode ${settings.tlsMode} does not trust (${code}). Set store.tls.ca_file to the CA that signed it, or fix the host name in ${url}.`);
   }
   if (/does not support SSL/i.test(e.message)) {
     return upstream('store.tls_refused', `${capital(where)} does not accept TLS, and store.tls.mode is ${settings.tlsMode}. Enable TLS on the server, or (on a trusted network only) set store.tls.mode to disable.`);
   }
   if (/SASL|client password must be a string/i.test(e.message)) {
-    return upstream('store.auth_failed', `${capital(where)} asks user "${settings.user}" for a password and JIT_DATABASE_URL gives none. Add the password to JIT_DATABASE_URL.`);
+    return upstream('store.auth_failed', `${capital(where)} asks user "${settings.user}" for a password and ${url} gives none. Add the password to ${url} (or set PGPASSWORD).`);
   }
   if (/timeout|terminated unexpectedly|Connection terminated/i.test(e.message)) {
-    return upstream('store.unreachable', `Cannot reach ${where}: the connection timed out or was closed. Check the host and port in JIT_DATABASE_URL, store.connect_timeout, and the network between here and the server.`);
+    return upstream('store.unreachable', `Cannot reach ${where}: the connection timed out or was closed. Check the host and port in ${url}, store.connect_timeout, and the network between here and the server.`);
   }
   return err;
 }

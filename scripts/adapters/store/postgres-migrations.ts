@@ -71,6 +71,29 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
       INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '${GENESIS_HASH}');
 
+      -- Appends events after the head, in the caller's transaction: locks the head row, numbers and hashes each
+      -- event (sha256 of before || prev_hash || between || seq || after: the core's hashLayout, the same hash
+      -- chainEvent computes), moves the head. Running in the server, the head is held for no client round trip.
+      CREATE FUNCTION kubiya_jit_append(request_ids text[], types text[], actors text[], ats bigint[], datas text[],
+          befores text[], betweens text[], afters text[]) RETURNS bigint LANGUAGE plpgsql AS $$
+        DECLARE
+          head_seq bigint;
+          head_hash text;
+          next_hash text;
+        BEGIN
+          SELECT seq, hash INTO head_seq, head_hash FROM audit_head WHERE id = 1 FOR UPDATE;
+          IF NOT FOUND THEN RAISE EXCEPTION 'audit_head row is missing: the schema was changed outside kubiya-jit migrate'; END IF;
+          FOR i IN 1 .. coalesce(array_length(types, 1), 0) LOOP
+            head_seq := head_seq + 1;
+            next_hash := encode(sha256(convert_to(befores[i] || head_hash || betweens[i] || head_seq::text || afters[i], 'UTF8')), 'hex');
+            INSERT INTO audit_events (seq, request_id, type, actor, at, data, prev_hash, hash)
+              VALUES (head_seq, request_ids[i], types[i], actors[i], ats[i], datas[i], head_hash, next_hash);
+            head_hash := next_hash;
+          END LOOP;
+          UPDATE audit_head SET seq = head_seq, hash = head_hash WHERE id = 1;
+          RETURN head_seq;
+        END $$;
+
       CREATE TABLE cache (
         key text PRIMARY KEY,
         value text NOT NULL,

@@ -1,5 +1,5 @@
+import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { chainEvent } from '../../core/audit-chain.js';
 import type { ChangeWatch, DueClaim, DueThresholds, RequestFilter, RequestStore } from '../../core/ports.js';
 import type { AccessRequest, AuditEvent, NewAuditEvent } from '../../core/types.js';
 import { watchPostgresChanges } from './postgres-changes.js';
@@ -35,10 +35,8 @@ export class PostgresRequestStore implements RequestStore {
   }
 
   async create(request: AccessRequest, events: NewAuditEvent[]): Promise<void> {
-    await this.transaction(async (client) => {
-      await client.query(sql.INSERT_REQUEST, sql.requestParams(request));
-      await appendEvents(client, events);
-    });
+    if (events.length === 0) await this.query(sql.INSERT_REQUEST, sql.requestParams(request));
+    else await this.query(sql.INSERT_REQUEST_WITH_EVENTS, [...sql.requestParams(request), ...sql.eventArrays(events)]);
   }
 
   async get(id: string): Promise<AccessRequest | undefined> {
@@ -47,12 +45,10 @@ export class PostgresRequestStore implements RequestStore {
   }
 
   async update(expected: Pick<AccessRequest, 'id' | 'status' | 'version'>, next: AccessRequest, events: NewAuditEvent[]): Promise<boolean> {
-    return this.transaction(async (client) => {
-      const result = await client.query(sql.UPDATE_REQUEST, [...sql.requestParams(next), expected.status, expected.version]);
-      if (result.rowCount !== 1) return false;
-      await appendEvents(client, events);
-      return true;
-    });
+    // One statement, so one transaction: the row lock of the compare-and-swap, then the chain head's.
+    const params = [...sql.requestParams(next), expected.status, expected.version];
+    const result = events.length === 0 ? await this.query(sql.UPDATE_REQUEST, params) : await this.query(sql.UPDATE_REQUEST_WITH_EVENTS, [...params, ...sql.eventArrays(events)]);
+    return result.rowCount === 1;
   }
 
   async list(filter: RequestFilter): Promise<AccessRequest[]> {
@@ -104,7 +100,7 @@ export class PostgresRequestStore implements RequestStore {
 
   async appendAudit(events: NewAuditEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.transaction((client) => appendEvents(client, events));
+    await this.query(sql.APPEND_EVENTS, sql.eventArrays(events));
   }
 
   async auditEvents(options: { requestId?: string } = {}): Promise<AuditEvent[]> {
@@ -168,7 +164,8 @@ export class PostgresRequestStore implements RequestStore {
     await this.ready();
     const pool = await this.pool();
     try {
-      return await pool.query<R>(text, params);
+      // Named after the text: each connection parses and plans a statement once, however often it runs.
+      return await pool.query<R>({ name: statementName(text), text, values: params });
     } catch (err) {
       throw translatePgError(err, this.settings);
     }
@@ -209,24 +206,10 @@ export class PostgresRequestStore implements RequestStore {
   }
 }
 
-/**
- * Appends events to the chain inside the caller's transaction. The chain head row is locked last, after the
- * request row: appends queue on it, each reads the head its predecessor committed, so the chain is one line.
- */
-async function appendEvents(client: PoolClient, events: NewAuditEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  const head = (await client.query<{ seq: string; hash: string }>(sql.LOCK_HEAD)).rows[0];
-  if (!head) throw new Error('audit_head row is missing: the schema was changed outside kubiya-jit migrate');
-  let seq = Number(head.seq);
-  let prevHash = head.hash;
-  const columns: unknown[][] = [[], [], [], [], [], [], [], []];
-  for (const event of events) {
-    seq += 1;
-    const chained = chainEvent(event, seq, prevHash);
-    const values = [chained.seq, chained.requestId, chained.type, chained.actor, chained.at, JSON.stringify(chained.data), chained.prevHash, chained.hash];
-    values.forEach((value, i) => columns[i]!.push(value));
-    prevHash = chained.hash;
-  }
-  await client.query(sql.INSERT_EVENTS, columns);
-  await client.query(sql.SET_HEAD, [seq, prevHash]);
+const names = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (!name) names.set(text, (name = `kubiya_jit_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`));
+  return name;
 }

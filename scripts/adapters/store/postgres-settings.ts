@@ -33,6 +33,8 @@ export interface PostgresSettings {
   connectTimeoutMs: number;
   /** `host:port/database`: what errors and logs may show. */
   location: string;
+  /** Where the connection string came from (`JIT_DATABASE_URL`, `--to`), for errors to name. */
+  source: string;
 }
 
 /** The variable that holds the connection string (a secret: it carries the password). */
@@ -59,6 +61,7 @@ export function postgresSettings(url: string | undefined, section: Partial<Store
     poolSize: section.pool_size ?? 5,
     connectTimeoutMs: timeoutMs(section.connect_timeout),
     location: `${parsed.host}:${parsed.connection.port}/${parsed.connection.database}`,
+    source,
   };
 }
 

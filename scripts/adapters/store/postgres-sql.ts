@@ -3,7 +3,8 @@
  * the adapter class so that a new port method is one new statement here and one short method there.
  */
 import type { DueThresholds, RequestFilter } from '../../core/ports.js';
-import type { AccessRequest } from '../../core/types.js';
+import { hashLayout } from '../../core/audit-chain.js';
+import type { AccessRequest, NewAuditEvent } from '../../core/types.js';
 
 /** The columns written for a request, in the order of {@link requestParams}. */
 const COLUMNS = 'id, status, version, tool_name, requester, approvers, created_at, updated_at, expires_at, next_attempt_at, warned, body';
@@ -107,6 +108,39 @@ export function filterSql(filter: RequestFilter, paging = false): { where: strin
 }
 
 export const LOCK_HEAD = 'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE';
+
+/** The arguments of `kubiya_jit_append` from the first parameter number `n`: eight arrays. */
+function appendArgs(n: number): string {
+  const types = ['text[]', 'text[]', 'text[]', 'bigint[]', 'text[]', 'text[]', 'text[]', 'text[]'];
+  return types.map((type, i) => `$${n + i}::${type}`).join(', ');
+}
+
+/** A new request and its events, in one statement (so one transaction and one round trip). */
+export const INSERT_REQUEST_WITH_EVENTS = `
+  WITH inserted AS (${INSERT_REQUEST} RETURNING id)
+  SELECT kubiya_jit_append(${appendArgs(13)}) FROM inserted`;
+
+/** The compare-and-swap and, only if it matched, its events, in one statement: one row back when it matched. */
+export const UPDATE_REQUEST_WITH_EVENTS = `
+  WITH updated AS (${UPDATE_REQUEST} RETURNING id)
+  SELECT kubiya_jit_append(${appendArgs(15)}) FROM updated`;
+
+export const APPEND_EVENTS = `SELECT kubiya_jit_append(${appendArgs(1)})`;
+
+/** The eight arrays `kubiya_jit_append` takes, one entry per event. */
+export function eventArrays(events: readonly NewAuditEvent[]): unknown[] {
+  const layouts = events.map(hashLayout);
+  return [
+    events.map((e) => e.requestId),
+    events.map((e) => e.type),
+    events.map((e) => e.actor),
+    events.map((e) => e.at),
+    events.map((e) => JSON.stringify(e.data)),
+    layouts.map((l) => l.before),
+    layouts.map((l) => l.between),
+    layouts.map((l) => l.after),
+  ];
+}
 export const SET_HEAD = 'UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1';
 
 /** Inserts many events in one statement, from one array per column. */

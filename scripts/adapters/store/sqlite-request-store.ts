@@ -175,6 +175,11 @@ export class SqliteRequestStore implements RequestStore {
     sqliteSchemaVersion(this.db, this.path);
   }
 
+  /** The file's schema version (it was migrated when opened). */
+  schemaVersion(): number {
+    return sqliteSchemaVersion(this.db, this.path);
+  }
+
   /**
    * Watches the database's folder: SQLite in WAL mode touches the `-wal` file on every commit, so any run's
    * write on this host calls `onChange`. Where the folder cannot be watched there is no watch (the worker then

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chainEvent, GENESIS_HASH, verifyChain } from '../../../scripts/core/audit-chain.js';
+import { createHash } from 'node:crypto';
+import { chainEvent, GENESIS_HASH, hashLayout, verifyChain } from '../../../scripts/core/audit-chain.js';
 import type { AuditEvent } from '../../../scripts/core/types.js';
 
 function log(n: number): AuditEvent[] {
@@ -48,5 +49,20 @@ describe('the audit hash chain', () => {
     const a = chainEvent({ requestId: null, type: 't', actor: 'x', at: 1, data: { a: 1, b: 2 } }, 1, GENESIS_HASH);
     const b = chainEvent({ requestId: null, type: 't', actor: 'x', at: 1, data: { b: 2, a: 1 } }, 1, GENESIS_HASH);
     expect(a.hash).toBe(b.hash);
+  });
+});
+
+describe('hashLayout: the hashed text split around prevHash and seq', () => {
+  const events = [
+    { requestId: 'req_1', type: 'request_created', actor: 'dev@example.com', at: 1_800_000_000_000, data: {} },
+    { requestId: null, type: 'config_loaded', actor: 'kubiya-jit', at: 0, data: { z: [1, { b: 2, a: null }], a: 'é "quoted" \\ \u0000 \ud83d', n: -1.5e-7 } },
+    { requestId: 'req_"odd"', type: 'x', actor: 'a\nb', at: 42, data: { nested: { deep: { deeper: true } }, undef: undefined } },
+  ];
+  it.each(events.map((event, i) => [i, event] as const))('gives the same hash as chainEvent (event %i)', (_i, event) => {
+    for (const [seq, prev] of [[1, GENESIS_HASH], [123_456, 'ab'.repeat(32)]] as const) {
+      const { before, between, after } = hashLayout(event as never);
+      const hash = createHash('sha256').update(`${before}${prev}${between}${seq}${after}`).digest('hex');
+      expect(hash).toBe(chainEvent(event as never, seq, prev).hash);
+    }
   });
 });

@@ -1,0 +1,94 @@
+/**
+ * Moves an installation from its SQLite file to a PostgreSQL database (`kubiya-jit store copy`): every
+ * request, and the audit log verbatim (each event's data as the exact text written, with its seq, previous
+ * hash and hash), so the chain still verifies on the copy. All in one transaction: a failure leaves the
+ * target as it was.
+ */
+import { verifyChain } from '../../core/audit-chain.js';
+import { ConflictError, ValidationError } from '../../core/errors.js';
+import type { AccessRequest, AuditEvent } from '../../core/types.js';
+import type { PostgresRequestStore } from './postgres-request-store.js';
+import { INSERT_EVENTS, LOCK_HEAD, SET_HEAD } from './postgres-sql.js';
+import type { SqliteRequestStore } from './sqlite-request-store.js';
+
+/** What a copy moved, and the chain head both sides now share. */
+export interface CopyReport {
+  requests: number;
+  events: number;
+  headHash: string;
+  appliedMigrations: number[];
+}
+
+const CHUNK = 2_000;
+
+const INSERT_REQUESTS = `
+  INSERT INTO requests (id, status, version, tool_name, requester, approvers, created_at, updated_at, expires_at, next_attempt_at, warned, body)
+  SELECT r.id, r.status, r.version, r.tool_name, r.requester, ARRAY(SELECT json_array_elements_text(r.approvers::json)),
+    r.created_at, r.updated_at, r.expires_at, r.next_attempt_at, r.warned, r.body
+  FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::boolean[], $12::text[])
+    AS r(id, status, version, tool_name, requester, approvers, created_at, updated_at, expires_at, next_attempt_at, warned, body)`;
+
+/**
+ * Copies `source` into `target`, migrating the target first. Refuses a source whose chain does not verify
+ * (copying it would hide where it broke) and a target that holds any request or audit event.
+ */
+export async function copySqliteToPostgres(source: SqliteRequestStore, target: PostgresRequestStore, sourcePath: string): Promise<CopyReport> {
+  const requests = await source.list({ limit: Number.MAX_SAFE_INTEGER });
+  const raw = source.rawAuditEvents();
+  const verdict = verifyChain(await source.auditEvents());
+  if (!verdict.ok) {
+    throw new ValidationError('store.copy_source_tampered', `The audit log in ${sourcePath} does not verify (${verdict.problem}); nothing was copied. Run kubiya-jit audit verify on it and investigate first.`);
+  }
+  const { applied } = await target.migrate();
+  await target.transaction(async (client) => {
+    // The head lock also keeps any writer that started meanwhile out until the copy commits.
+    const head = (await client.query<{ seq: string }>(LOCK_HEAD)).rows[0];
+    const held = (await client.query<{ requests: string; events: string }>('SELECT (SELECT COUNT(*) FROM requests) AS requests, (SELECT COUNT(*) FROM audit_events) AS events')).rows[0]!;
+    if (Number(held.requests) > 0 || Number(held.events) > 0 || Number(head?.seq ?? 0) > 0) {
+      throw new ConflictError(
+        'store.copy_target_not_empty',
+        `The target database ${target.settings.location} already holds ${held.requests} requests and ${held.events} audit events; store copy only fills an empty one. Point --to at a new database.`,
+      );
+    }
+    for (let i = 0; i < requests.length; i += CHUNK) await client.query(INSERT_REQUESTS, requestColumns(requests.slice(i, i + CHUNK)));
+    for (let i = 0; i < raw.length; i += CHUNK) await client.query(INSERT_EVENTS, eventColumns(raw.slice(i, i + CHUNK)));
+    const last = raw.at(-1);
+    if (last) await client.query(SET_HEAD, [last.seq, last.hash]);
+  });
+  const copied = verifyChain(await target.auditEvents());
+  if (!copied.ok || copied.headHash !== verdict.headHash || copied.events !== verdict.events) {
+    // Cannot happen unless something else wrote to the target during the copy; say so rather than report success.
+    throw new ConflictError('store.copy_mismatch', `The copy in ${target.settings.location} does not match the source's audit chain; check what else writes to it.`);
+  }
+  return { requests: requests.length, events: raw.length, headHash: verdict.headHash, appliedMigrations: applied };
+}
+
+function requestColumns(rows: readonly AccessRequest[]): unknown[][] {
+  return [
+    rows.map((r) => r.id),
+    rows.map((r) => r.status),
+    rows.map((r) => r.version),
+    rows.map((r) => r.toolName),
+    rows.map((r) => r.requester),
+    rows.map((r) => JSON.stringify(r.approvers)),
+    rows.map((r) => r.createdAt),
+    rows.map((r) => r.updatedAt),
+    rows.map((r) => r.expiresAt ?? null),
+    rows.map((r) => r.nextAttemptAt ?? null),
+    rows.map((r) => r.warned),
+    rows.map((r) => JSON.stringify(r)),
+  ];
+}
+
+function eventColumns(rows: readonly (Omit<AuditEvent, 'data'> & { data: string })[]): unknown[][] {
+  return [
+    rows.map((e) => e.seq),
+    rows.map((e) => e.requestId),
+    rows.map((e) => e.type),
+    rows.map((e) => e.actor),
+    rows.map((e) => e.at),
+    rows.map((e) => e.data),
+    rows.map((e) => e.prevHash),
+    rows.map((e) => e.hash),
+  ];
+}
