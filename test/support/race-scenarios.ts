@@ -10,7 +10,8 @@ import { expect } from 'vitest';
 import { verifyChain } from '../../scripts/core/audit-chain.js';
 import type { RequestStore } from '../../scripts/core/ports.js';
 import type { AccessRequest } from '../../scripts/core/types.js';
-import { CLI, LifecycleHarness, PEOPLE } from './lifecycle-harness.js';
+import type { LifecycleHarness} from './lifecycle-harness.js';
+import { CLI, PEOPLE } from './lifecycle-harness.js';
 import { requestFixture } from './request-fixture.js';
 
 const WRITER = resolve(import.meta.dirname, '..', '..', 'dist', 'scripts', 'bench', 'store-writer.js');
