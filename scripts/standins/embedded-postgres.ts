@@ -31,6 +31,8 @@ export interface EmbeddedPostgresServer {
   readonly user: string;
   readonly password: string;
   readonly dataDir: string;
+  /** Whether it serves TLS (its connection strings then say `sslmode=require`). */
+  readonly tls: boolean;
   /** A connection string for a database on this server. */
   url(database: string, options?: { password?: string; user?: string }): string;
   /** Runs SQL as the superuser in the `postgres` database. */
@@ -76,7 +78,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
         if (options.tls) writeTls(dataDir, options.tls, asRoot);
       }
       await server.start();
-      return handle(server, dataDir, port, password);
+      return handle(server, dataDir, port, password, Boolean(options.tls));
     } catch (err) {
       // Another process may have taken the port between our probe and the server's bind: try another.
       await server.stop().catch(() => undefined);
@@ -88,12 +90,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   }
 }
 
-function handle(server: EmbeddedPostgres, dataDir: string, port: number, password: string): EmbeddedPostgresServer {
+function handle(server: EmbeddedPostgres, dataDir: string, port: number, password: string, tls: boolean): EmbeddedPostgresServer {
   const host = '127.0.0.1';
   const url = (database: string, o: { password?: string; user?: string } = {}) =>
-    `postgres://${encodeURIComponent(o.user ?? 'postgres')}:${encodeURIComponent(o.password ?? password)}@${host}:${port}/${database}`;
+    `postgres://${encodeURIComponent(o.user ?? 'postgres')}:${encodeURIComponent(o.password ?? password)}@${host}:${port}/${database}${tls ? '?sslmode=require' : ''}`;
   const admin = async (sqlText: string, params: unknown[] = []) => {
-    const client = new pg.Client({ connectionString: url('postgres') });
+    const client = new pg.Client({ host, port, user: 'postgres', password, database: 'postgres', ssl: tls ? { rejectUnauthorized: false } : false });
     await client.connect();
     try {
       return await client.query(sqlText, params);
@@ -107,6 +109,7 @@ function handle(server: EmbeddedPostgres, dataDir: string, port: number, passwor
     user: 'postgres',
     password,
     dataDir,
+    tls,
     url,
     admin,
     async createDatabase(name, template) {

@@ -9,7 +9,7 @@ export interface PostgresHarness {
   server(): EmbeddedPostgresServer;
   /** A new, empty database: migrated unless `migrated: false`. Returns its connection string. */
   freshDatabase(options?: { migrated?: boolean }): Promise<string>;
-  /** A store on a connection string (TLS off: the server is on loopback). */
+  /** A store on a connection string (TLS without verification if the server has TLS, else off). */
   open(url: string): PostgresRequestStore;
 }
 
@@ -23,7 +23,7 @@ let counter = 0;
  */
 export function usePostgres(options: EmbeddedPostgresOptions = { fast: true }): PostgresHarness {
   let server: EmbeddedPostgresServer | undefined;
-  const open = (url: string) => new PostgresRequestStore(postgresSettings(url, { type: 'postgres', tls: { mode: 'disable' } }));
+  const open = (url: string) => new PostgresRequestStore(postgresSettings(url, { type: 'postgres', tls: { mode: server?.tls ? 'require' : 'disable' } }));
 
   beforeAll(async () => {
     server = await startEmbeddedPostgres(options);
