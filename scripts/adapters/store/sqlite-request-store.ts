@@ -11,7 +11,7 @@ import type { EventFacts, RequestFacts } from '../../core/analytics/analytics-ty
 import { FACT_COLUMNS, FACT_UPDATES, FACT_VALUES, factColumns, SqliteAnalyticsReads } from './sqlite-analytics-reads.js';
 import { SqliteCredentials } from './sqlite-credentials.js';
 import { claimOutbox, insertOutbox, listOutbox, nextOutboxAt, settleOutbox } from './sqlite-outbox.js';
-import { dueTimesSql, filterSql, nextDueSql, parseBody, thresholdParams, type BodyRow } from './sqlite-sql.js';
+import { dueTimesSql, filterSql, listSql, nextDueSql, parseBody, thresholdParams, type BodyRow } from './sqlite-sql.js';
 import { SqliteTargetLedger } from './sqlite-target-ledger.js';
 import { parseData } from './stored-json.js';
 
@@ -97,9 +97,8 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async list(filter: RequestFilter): Promise<AccessRequest[]> {
-    const { where, params } = filterSql(filter, true);
-    const sql = `SELECT body FROM requests ${where} ORDER BY created_at DESC, id DESC LIMIT @limit`;
-    return (this.db.prepare(sql).all({ ...params, limit: filter.limit ?? 50 }) as BodyRow[]).map(parseBody);
+    const { sql, params } = listSql(filter);
+    return (this.db.prepare(sql).all(params) as BodyRow[]).map(parseBody);
   }
 
   async count(filter: RequestFilter): Promise<number> {

@@ -74,6 +74,24 @@ export function filterSql(filter: RequestFilter, paging = false): { where: strin
   return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
+/**
+ * The list query. With several statuses it asks once per status, newest first, and merges: each part walks the
+ * (status, created_at) index backwards and stops at `limit`, where one query over all the statuses would test
+ * every row of those statuses (10,000 active grants: a JSON parse each for the approver filter) and then sort.
+ */
+export function listSql(filter: RequestFilter): { sql: string; params: Record<string, unknown> } {
+  const statuses = filter.statuses ?? [];
+  const { where, params } = filterSql({ ...filter, statuses: statuses.length > 1 ? [] : statuses });
+  params.limit = filter.limit ?? 50;
+  if (statuses.length <= 1) return { sql: `SELECT body FROM requests ${where} ORDER BY created_at DESC, id DESC LIMIT @limit`, params };
+  const rest = where ? `AND ${where.slice('WHERE '.length)}` : '';
+  const parts = statuses.map((status, i) => {
+    params[`only${i}`] = status;
+    return `SELECT * FROM (SELECT body, created_at, id FROM requests WHERE status = @only${i} ${rest} ORDER BY created_at DESC, id DESC LIMIT @limit)`;
+  });
+  return { sql: `SELECT body FROM (${parts.join(' UNION ALL ')}) ORDER BY created_at DESC, id DESC LIMIT @limit`, params };
+}
+
 /** The indexed columns of a request's row, as named parameters. */
 export function columns(request: AccessRequest): Record<string, unknown> {
   return {
