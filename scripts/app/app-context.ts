@@ -234,11 +234,15 @@ export class AppContext {
 
   private assemble(catalog: Catalog, aws: AwsSettings | undefined, enforcer: EnforcerConfig | undefined, directory: Directory, problem?: string, kubernetes?: unknown): JitDeps {
     let knowledge: Promise<KnowledgeIndex | undefined> | undefined;
+    const store = () => this.store();
     return {
-      store: this.store(),
+      // Opened on first use: commands that only need the catalog (bundle) never touch the database.
+      get store() {
+        return store();
+      },
       directory,
       notifier: this.notifier(),
-      providers: createProviderRegistry({ env: this.env, log: this.log, clock: this.clock, store: this.store(), enforcer, aws, kubernetes, ...(problem ? { problem } : {}) }),
+      providers: createProviderRegistry({ env: this.env, log: this.log, clock: this.clock, store: lazyPort(async () => this.store()), enforcer, aws, kubernetes, ...(problem ? { problem } : {}) }),
       catalog,
       clock: this.clock,
       policy: this.policy,

@@ -25,6 +25,20 @@ describe('the PostgreSQL store from the CLI: migrate, bad settings, store copy',
     await Promise.all(harnesses.splice(0).map((h) => h.close()));
   });
 
+  it('bundles a PostgreSQL config without touching the database, passing JIT_DATABASE_URL to every tool as a secret', async () => {
+    const h = await start(await pg.freshDatabase({ migrated: false }));
+    const out = `${h.dir}/bundle.json`;
+    const run = await h.run(undefined, ['bundle', '--out', out], { env: { JIT_DATABASE_URL: '' } });
+    expect(run.code, run.stdout).toBe(0);
+    const { readFileSync } = await import('node:fs');
+    const bundle = JSON.parse(readFileSync(out, 'utf8')) as { tools: { name: string; env: string[]; secrets: string[] }[] };
+    expect(bundle.tools.length).toBeGreaterThan(5);
+    for (const tool of bundle.tools) {
+      expect(tool.secrets, tool.name).toContain('JIT_DATABASE_URL');
+      expect(tool.env, tool.name).not.toContain('JIT_DATABASE_URL');
+    }
+  });
+
   it('refuses to run on an unmigrated database, writing nothing, until kubiya-jit migrate has run once', async () => {
     const url = await pg.freshDatabase({ migrated: false });
     const h = await start(url);

@@ -49,4 +49,10 @@ describe('bundledPackage', () => {
     expect(settings.secrets).toEqual(expect.arrayContaining(['SLACK_API_TOKEN', 'JIT_CONFIG_JSON', 'OKTA_PRIVATE_KEY', 'OPA_TOKEN']));
     expect(settings.image).toBe('ghcr.io/kubiya-jit/kubiya-jit:1.2.3');
   });
+
+  it('gives the tools JIT_DATABASE_URL as a secret, never as plain env, when the store is PostgreSQL', () => {
+    expect(extraNames({ store: { type: 'postgres' } })).toEqual({ env: [], secrets: ['JIT_DATABASE_URL'] });
+    expect(extraNames({ store: { type: 'sqlite' } })).toEqual({ env: [], secrets: [] });
+    expect(extraNames({})).toEqual({ env: [], secrets: [] });
+  });
 });
