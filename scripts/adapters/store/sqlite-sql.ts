@@ -75,15 +75,17 @@ export function filterSql(filter: RequestFilter, paging = false): { where: strin
 }
 
 /**
- * The list query. With several statuses it asks once per status, newest first, and merges: each part walks the
- * (status, created_at) index backwards and stops at `limit`, where one query over all the statuses would test
- * every row of those statuses (10,000 active grants: a JSON parse each for the approver filter) and then sort.
+ * The list query. With several statuses and no requester it asks once per status, newest first, and merges:
+ * each part walks the (status, created_at) index backwards and stops at `limit`, where one query over all the
+ * statuses would test every row of those statuses (10,000 active grants: a JSON parse each for the approver
+ * filter) and then sort. A requester has its own (requester, created_at) index, which one query uses best.
  */
 export function listSql(filter: RequestFilter): { sql: string; params: Record<string, unknown> } {
   const statuses = filter.statuses ?? [];
-  const { where, params } = filterSql({ ...filter, statuses: statuses.length > 1 ? [] : statuses });
+  const perStatus = statuses.length > 1 && !filter.requester;
+  const { where, params } = filterSql({ ...filter, statuses: perStatus ? [] : statuses }, true);
   params.limit = filter.limit ?? 50;
-  if (statuses.length <= 1) return { sql: `SELECT body FROM requests ${where} ORDER BY created_at DESC, id DESC LIMIT @limit`, params };
+  if (!perStatus) return { sql: `SELECT body FROM requests ${where} ORDER BY created_at DESC, id DESC LIMIT @limit`, params };
   const rest = where ? `AND ${where.slice('WHERE '.length)}` : '';
   const parts = statuses.map((status, i) => {
     params[`only${i}`] = status;
