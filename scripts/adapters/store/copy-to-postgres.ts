@@ -1,8 +1,9 @@
 /**
  * Moves an installation from its SQLite file to a PostgreSQL database (`kubiya-jit store copy`): every
- * request, and the audit log verbatim (each event's data as the exact text written, with its seq, previous
- * hash and hash), so the chain still verifies on the copy. All in one transaction: a failure leaves the
- * target as it was.
+ * request, the audit log verbatim (each event's data as the exact text written, with its seq, previous
+ * hash and hash, so the chain still verifies on the copy), and every other table the providers and the
+ * worker keep (target locks, holds, follow-ups). All in one transaction: a failure leaves the target as it
+ * was. Only the cache stays behind.
  */
 import { verifyChain } from '../../core/audit-chain.js';
 import { ConflictError, ValidationError } from '../../core/errors.js';
@@ -15,11 +16,33 @@ import type { SqliteRequestStore } from './sqlite-request-store.js';
 export interface CopyReport {
   requests: number;
   events: number;
+  /** Rows copied per other table ({@link PLAIN_TABLES}). */
+  tables: Record<string, number>;
   headHash: string;
   appliedMigrations: number[];
 }
 
 const CHUNK = 2_000;
+
+/** A column's PostgreSQL type, for the `unnest` of its array. */
+type PgType = 'text' | 'bigint' | 'integer' | 'boolean';
+
+/**
+ * Tables copied row for row, each column with its PostgreSQL type (SQLite keeps booleans as 0 and 1). A new
+ * SQLite table must be added here or to {@link NOT_COPIED}: a copy refuses a source with a table it does not
+ * know (and a unit test checks the current schema), so no table is ever left behind silently.
+ */
+export const PLAIN_TABLES: readonly { table: string; columns: Readonly<Record<string, PgType>> }[] = [
+  { table: 'target_locks', columns: { name: 'text', owner: 'text', until: 'bigint' } },
+  { table: 'target_holds', columns: { target: 'text', grant_id: 'text', expires_at: 'bigint', keep: 'boolean' } },
+  { table: 'follow_ups', columns: { key: 'text', provider: 'text', due_at: 'bigint', data: 'text', attempts: 'integer' } },
+];
+
+/** Tables with a copy of their own below: requests (their approvers become an array) and the audit chain. */
+export const SPECIAL_TABLES: readonly string[] = ['requests', 'audit_events'];
+
+/** Tables left behind: the cache refills itself; the target keeps its own record of migrations. */
+export const NOT_COPIED: readonly string[] = ['cache', 'schema_migrations'];
 
 const INSERT_REQUESTS = `
   INSERT INTO requests (id, status, version, tool_name, requester, approvers, created_at, updated_at, expires_at, next_attempt_at, warned, body)
@@ -33,7 +56,16 @@ const INSERT_REQUESTS = `
  * (copying it would hide where it broke) and a target that holds any request or audit event.
  */
 export async function copySqliteToPostgres(source: SqliteRequestStore, target: PostgresRequestStore, sourcePath: string): Promise<CopyReport> {
+  const known = new Set([...PLAIN_TABLES.map((t) => t.table), ...SPECIAL_TABLES, ...NOT_COPIED]);
+  const unknown = source.tableNames().filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new ValidationError(
+      'store.copy_unknown_tables',
+      `${sourcePath} has table${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} that this kubiya-jit cannot copy (a file from a newer version?); nothing was copied. Copy with the kubiya-jit that last wrote the file.`,
+    );
+  }
   const requests = await source.list({ limit: Number.MAX_SAFE_INTEGER });
+  const plain = PLAIN_TABLES.map((spec) => ({ spec, rows: source.rawRows(spec.table) }));
   const raw = source.rawAuditEvents();
   const verdict = verifyChain(await source.auditEvents());
   if (!verdict.ok) {
@@ -43,15 +75,19 @@ export async function copySqliteToPostgres(source: SqliteRequestStore, target: P
   await target.transaction(async (client) => {
     // The head lock also keeps any writer that started meanwhile out until the copy commits.
     const head = (await client.query<{ seq: string }>(LOCK_HEAD)).rows[0];
-    const held = (await client.query<{ requests: string; events: string }>('SELECT (SELECT COUNT(*) FROM requests) AS requests, (SELECT COUNT(*) FROM audit_events) AS events')).rows[0]!;
-    if (Number(held.requests) > 0 || Number(held.events) > 0 || Number(head?.seq ?? 0) > 0) {
+    const counts = ['requests', 'audit_events', ...PLAIN_TABLES.map((t) => t.table)].map((table) => `(SELECT COUNT(*) FROM ${table}) AS ${table}`);
+    const held = (await client.query<Record<string, string>>(`SELECT ${counts.join(', ')}`)).rows[0]!;
+    if (Object.values(held).some((n) => Number(n) > 0) || Number(head?.seq ?? 0) > 0) {
       throw new ConflictError(
         'store.copy_target_not_empty',
-        `The target database ${target.settings.location} already holds ${held.requests} requests and ${held.events} audit events; store copy only fills an empty one. Point --to at a new database.`,
+        `The target database ${target.settings.location} already holds ${held.requests} requests, ${held.audit_events} audit events and ${PLAIN_TABLES.reduce((sum, t) => sum + Number(held[t.table]), 0)} rows of locks, holds and follow-ups; store copy only fills an empty one. Point --to at a new database.`,
       );
     }
     for (let i = 0; i < requests.length; i += CHUNK) await client.query(INSERT_REQUESTS, requestColumns(requests.slice(i, i + CHUNK)));
     for (let i = 0; i < raw.length; i += CHUNK) await client.query(INSERT_EVENTS, eventColumns(raw.slice(i, i + CHUNK)));
+    for (const { spec, rows } of plain) {
+      for (let i = 0; i < rows.length; i += CHUNK) await client.query(plainInsert(spec), plainColumns(spec, rows.slice(i, i + CHUNK)));
+    }
     const last = raw.at(-1);
     if (last) await client.query(SET_HEAD, [last.seq, last.hash]);
   });
@@ -60,7 +96,8 @@ export async function copySqliteToPostgres(source: SqliteRequestStore, target: P
     // Cannot happen unless something else wrote to the target during the copy; say so rather than report success.
     throw new ConflictError('store.copy_mismatch', `The copy in ${target.settings.location} does not match the source's audit chain; check what else writes to it.`);
   }
-  return { requests: requests.length, events: raw.length, headHash: verdict.headHash, appliedMigrations: applied };
+  const tables = Object.fromEntries(plain.map(({ spec, rows }) => [spec.table, rows.length]));
+  return { requests: requests.length, events: raw.length, tables, headHash: verdict.headHash, appliedMigrations: applied };
 }
 
 function requestColumns(rows: readonly AccessRequest[]): unknown[][] {
@@ -91,4 +128,14 @@ function eventColumns(rows: readonly (Omit<AuditEvent, 'data'> & { data: string 
     rows.map((e) => e.prevHash),
     rows.map((e) => e.hash),
   ];
+}
+
+function plainInsert(spec: (typeof PLAIN_TABLES)[number]): string {
+  const names = Object.keys(spec.columns);
+  const arrays = Object.values(spec.columns).map((type, i) => `$${i + 1}::${type}[]`);
+  return `INSERT INTO ${spec.table} (${names.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')})`;
+}
+
+function plainColumns(spec: (typeof PLAIN_TABLES)[number], rows: readonly Record<string, unknown>[]): unknown[][] {
+  return Object.entries(spec.columns).map(([name, type]) => rows.map((row) => (type === 'boolean' && row[name] !== null ? Boolean(row[name]) : row[name])));
 }

@@ -108,6 +108,40 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         FOR EACH ROW EXECUTE FUNCTION kubiya_jit_notify_change();
     `,
   },
+  {
+    version: 2,
+    name: 'target locks, holds on shared access, provider follow-ups; indexes for analytics windows',
+    sql: `
+      -- The providers' TargetLedger (SQLite migrations 4 and 5). Keys are compared byte by byte (COLLATE "C"),
+      -- as SQLite does, so both stores list them in the same order whatever the database's locale.
+      -- A lease per target (an AWS role, a user and policy, an assignment): one owner until 'until' (epoch ms).
+      CREATE TABLE target_locks (
+        name text COLLATE "C" PRIMARY KEY,
+        owner text NOT NULL,
+        until bigint NOT NULL
+      );
+      -- Which grants hold a shared access; only the package writes here.
+      CREATE TABLE target_holds (
+        target text COLLATE "C" NOT NULL,
+        grant_id text COLLATE "C" NOT NULL,
+        expires_at bigint NOT NULL,
+        keep boolean NOT NULL,
+        PRIMARY KEY (target, grant_id)
+      );
+      CREATE TABLE follow_ups (
+        key text COLLATE "C" PRIMARY KEY,
+        provider text NOT NULL,
+        due_at bigint NOT NULL,
+        data text NOT NULL,
+        attempts integer NOT NULL DEFAULT 0
+      );
+      CREATE INDEX follow_ups_by_due ON follow_ups (due_at, key);
+
+      CREATE INDEX requests_by_updated ON requests (updated_at);
+      CREATE INDEX audit_by_at ON audit_events (at);
+      CREATE INDEX audit_by_type_at ON audit_events (type, at);
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

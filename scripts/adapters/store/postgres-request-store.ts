@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
-import type { ChangeWatch, DueClaim, DueThresholds, RequestFilter, RequestStore } from '../../core/ports.js';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import type { ChangeWatch, DueClaim, DueThresholds, FollowUp, RequestFilter, RequestStore, TargetHold } from '../../core/ports.js';
 import type { AccessRequest, AuditEvent, NewAuditEvent } from '../../core/types.js';
 import { watchPostgresChanges } from './postgres-changes.js';
 import { translatePgError } from './postgres-errors.js';
@@ -8,6 +8,7 @@ import { checkPostgresSchema, migratePostgres, type MigrationReport } from './po
 import { openPool } from './postgres-pool.js';
 import type { PostgresSettings } from './postgres-settings.js';
 import * as sql from './postgres-sql.js';
+import { PostgresTargetLedger } from './postgres-target-ledger.js';
 import { parseData } from './stored-json.js';
 
 type EventRow = { seq: string; request_id: string | null; type: string; actor: string; at: string; data: string; prev_hash: string; hash: string };
@@ -25,6 +26,7 @@ export class PostgresRequestStore implements RequestStore {
   private poolPromise?: Promise<Pool>;
   private checked?: Promise<void>;
   private resolved?: PostgresSettings;
+  private readonly ledger = new PostgresTargetLedger((text, params) => this.query(text, params));
 
   constructor(private readonly source: PostgresSettings | (() => PostgresSettings)) {}
 
@@ -107,16 +109,20 @@ export class PostgresRequestStore implements RequestStore {
     const { rows } = options.requestId
       ? await this.query<EventRow>(sql.SELECT_REQUEST_EVENTS, [options.requestId])
       : await this.query<EventRow>(sql.SELECT_EVENTS);
-    return rows.map((row) => ({
-      seq: Number(row.seq),
-      requestId: row.request_id,
-      type: row.type,
-      actor: row.actor,
-      at: Number(row.at),
-      data: parseData(row.data),
-      prevHash: row.prev_hash,
-      hash: row.hash,
-    }));
+    return rows.map(auditEvent);
+  }
+
+  async requestsOverlapping(from: number, to: number): Promise<AccessRequest[]> {
+    const { rows } = await this.query<{ body: string }>(sql.REQUESTS_OVERLAPPING, [from, to]);
+    return rows.map((row) => JSON.parse(row.body) as AccessRequest);
+  }
+
+  async auditEventsBetween(from: number, to: number, types?: readonly string[]): Promise<AuditEvent[]> {
+    if (types?.length === 0) return [];
+    const { rows } = types
+      ? await this.query<EventRow>(sql.SELECT_EVENTS_BETWEEN_OF_TYPES, [from, to, [...types]])
+      : await this.query<EventRow>(sql.SELECT_EVENTS_BETWEEN, [from, to]);
+    return rows.map(auditEvent);
   }
 
   async cacheGet(key: string, now: number): Promise<string | undefined> {
@@ -126,6 +132,42 @@ export class PostgresRequestStore implements RequestStore {
 
   async cachePut(key: string, value: string, expiresAt: number): Promise<void> {
     await this.query(sql.CACHE_PUT, [key, value, expiresAt]);
+  }
+
+  acquireLock(name: string, owner: string, until: number, now: number): Promise<boolean> {
+    return this.ledger.acquireLock(name, owner, until, now);
+  }
+
+  releaseLock(name: string, owner: string): Promise<void> {
+    return this.ledger.releaseLock(name, owner);
+  }
+
+  addHold(hold: TargetHold): Promise<void> {
+    return this.ledger.addHold(hold);
+  }
+
+  removeHold(target: string, grantId: string): Promise<void> {
+    return this.ledger.removeHold(target, grantId);
+  }
+
+  listHolds(target?: string): Promise<TargetHold[]> {
+    return this.ledger.listHolds(target);
+  }
+
+  scheduleFollowUp(followUp: FollowUp): Promise<void> {
+    return this.ledger.scheduleFollowUp(followUp);
+  }
+
+  dueFollowUps(now: number, limit: number): Promise<FollowUp[]> {
+    return this.ledger.dueFollowUps(now, limit);
+  }
+
+  listFollowUps(): Promise<FollowUp[]> {
+    return this.ledger.listFollowUps();
+  }
+
+  completeFollowUp(key: string): Promise<void> {
+    return this.ledger.completeFollowUp(key);
   }
 
   async close(): Promise<void> {
@@ -160,7 +202,7 @@ export class PostgresRequestStore implements RequestStore {
     });
   }
 
-  private async query<R extends object>(text: string, params: unknown[] = []) {
+  private async query<R extends QueryResultRow>(text: string, params: unknown[] = []): Promise<QueryResult<R>> {
     await this.ready();
     const pool = await this.pool();
     try {
@@ -212,4 +254,17 @@ function statementName(text: string): string {
   let name = names.get(text);
   if (!name) names.set(text, (name = `kubiya_jit_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`));
   return name;
+}
+
+function auditEvent(row: EventRow): AuditEvent {
+  return {
+    seq: Number(row.seq),
+    requestId: row.request_id,
+    type: row.type,
+    actor: row.actor,
+    at: Number(row.at),
+    data: parseData(row.data),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
 }

@@ -151,5 +151,16 @@ export const INSERT_EVENTS = `
 export const SELECT_EVENTS = 'SELECT seq, request_id, type, actor, at, data, prev_hash, hash FROM audit_events ORDER BY seq';
 export const SELECT_REQUEST_EVENTS = 'SELECT seq, request_id, type, actor, at, data, prev_hash, hash FROM audit_events WHERE request_id = $1 ORDER BY seq';
 
+// Analytics windows ($1 from, $2 to): two indexed halves, rows touched since `from`, and open rows untouched
+// since (an active grant from last month). The statuses a request can still leave; the others are final.
+export const REQUESTS_OVERLAPPING = `
+  SELECT body FROM requests WHERE updated_at >= $1 AND created_at < $2
+  UNION ALL
+  SELECT body FROM requests WHERE updated_at < $1 AND created_at < $2 AND status IN ('approval_pending', 'granting', 'access_granted', 'ending')`;
+
+export const SELECT_EVENTS_BETWEEN = 'SELECT seq, request_id, type, actor, at, data, prev_hash, hash FROM audit_events WHERE at >= $1 AND at < $2 ORDER BY seq';
+export const SELECT_EVENTS_BETWEEN_OF_TYPES =
+  'SELECT seq, request_id, type, actor, at, data, prev_hash, hash FROM audit_events WHERE at >= $1 AND at < $2 AND type = ANY($3::text[]) ORDER BY seq';
+
 export const CACHE_GET = 'SELECT value FROM cache WHERE key = $1 AND expires_at > $2';
 export const CACHE_PUT = 'INSERT INTO cache (key, value, expires_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at';

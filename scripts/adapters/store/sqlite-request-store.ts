@@ -303,6 +303,18 @@ export class SqliteRequestStore implements RequestStore {
     this.db.close();
   }
 
+  /** The file's own tables (not SQLite's internal ones), for `store copy` to check that it moves each one. */
+  tableNames(): string[] {
+    return (this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  }
+
+  /** Every row of one of {@link tableNames}, as stored: what `store copy` moves for the tables it copies as they are. */
+  rawRows(table: string): Record<string, unknown>[] {
+    // The name goes into the SQL text, so only a table the file has is accepted.
+    if (!this.tableNames().includes(table)) throw new Error(`No table ${table} in this SQLite store.`);
+    return this.db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[];
+  }
+
   /** Runs raw SQL; for tests that tamper with the file the way an attacker would. */
   unsafeExec(sql: string): void {
     this.db.exec(sql);

@@ -54,7 +54,7 @@ export async function storeCommand(ctx: AppContext, parsed: ParsedCommand): Prom
     const report = await copySqliteToPostgres(source, target, path);
     return {
       human:
-        `Copied ${report.requests} requests and ${report.events} audit events from ${path} to ${settings.location}; ` +
+        `Copied ${report.requests} requests, ${report.events} audit events and ${Object.entries(report.tables).map(([table, n]) => `${n} ${table}`).join(', ')} from ${path} to ${settings.location}; ` +
         `the audit chain verifies on the copy (head hash ${report.headHash}). Set store.type: postgres and JIT_DATABASE_URL, then retire the SQLite file.`,
       json: { from: path, to: settings.location, ...report },
     };

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION } from '../../../scripts/adapters/store/postgres-migrations.js';
 import { LifecycleHarness, PEOPLE } from '../../support/lifecycle-harness.js';
 import { usePostgres } from '../../support/postgres-harness.js';
 
@@ -55,10 +56,10 @@ describe('the PostgreSQL store from the CLI: migrate, bad settings, store copy',
 
     const migrated = await h.run(undefined, ['migrate']);
     expect(migrated.code, migrated.stdout).toBe(0);
-    expect(migrated.json).toMatchObject({ store: 'postgres', applied: [1], after: 1 });
+    expect(migrated.json).toMatchObject({ store: 'postgres', applied: POSTGRES_MIGRATIONS.map((m) => m.version), after: POSTGRES_SCHEMA_VERSION });
     expect((await h.request()).code).toBe(0);
     const again = await h.run(undefined, ['migrate']);
-    expect(again.json).toMatchObject({ applied: [], after: 1 });
+    expect(again.json).toMatchObject({ applied: [], after: POSTGRES_SCHEMA_VERSION });
   });
 
   it('refuses a schema newer than this kubiya-jit knows, in tool runs and in migrate', async () => {
@@ -75,7 +76,8 @@ describe('the PostgreSQL store from the CLI: migrate, bad settings, store copy',
     const refused = await h.request();
     expect(refused.code).toBe(1);
     expect(refused.json.code).toBe('store.schema_newer');
-    expect(refused.json.message).toMatch(/version 999, newer than this kubiya-jit knows \(1\)/);
+    expect(refused.json.message).toMatch(/version 999, newer than this kubiya-jit knows \(\d+\)/);
+    expect(refused.json.message).toContain(`(${POSTGRES_SCHEMA_VERSION})`);
     const migrate = await h.run(undefined, ['migrate']);
     expect(migrate.code).toBe(1);
     expect(migrate.json.code).toBe('store.schema_newer');
@@ -129,12 +131,36 @@ describe('the PostgreSQL store from the CLI: migrate, bad settings, store copy',
     expect((await sqlite.run(PEOPLE.dev.email, ['revoke_access', '--request_id', approved, '--reason', 'done'])).code).toBe(0);
     const sourceVerify = await sqlite.run(undefined, ['audit', 'verify']);
     expect(sourceVerify.code).toBe(0);
+    // What the providers keep in the store travels too: a live lock, holds on shared access, a follow-up.
+    const now = Date.now();
+    const source = sqlite.openStore();
+    expect(await source.acquireLock('aws:role:deploy', 'run-a', now + 3_600_000, now)).toBe(true);
+    await source.addHold({ target: 'iam-policy:dev:arn:a', grantId: approved, expiresAt: now + 60_000, keep: true });
+    await source.addHold({ target: 'iam-policy:dev:arn:a', grantId: rejected, expiresAt: now + 90_000, keep: false });
+    await source.scheduleFollowUp({ key: 'deny:prod-deploy', provider: 'aws-role-trust', dueAt: now + 5_000, data: { role: 'prod-deploy', emails: ['dev@example.com'] }, attempts: 2 });
+    await source.close();
 
     const target = await pg.freshDatabase({ migrated: false });
     const copy = await sqlite.run(undefined, ['store', 'copy', '--from', sqlite.databasePath, '--to', target]);
     expect(copy.code, copy.stdout).toBe(0);
-    expect(copy.json).toMatchObject({ requests: 2, events: sourceVerify.json.events, headHash: sourceVerify.json.headHash, appliedMigrations: [1] });
+    expect(copy.json).toMatchObject({
+      requests: 2,
+      events: sourceVerify.json.events,
+      headHash: sourceVerify.json.headHash,
+      appliedMigrations: POSTGRES_MIGRATIONS.map((m) => m.version),
+      tables: { target_locks: 1, target_holds: 2, follow_ups: 1 },
+    });
     expect(copy.stdout).not.toContain(pg.server().password);
+    const ledger = (await start(target)).openStore();
+    expect(await ledger.listHolds('iam-policy:dev:arn:a')).toEqual([
+      { target: 'iam-policy:dev:arn:a', grantId: approved, expiresAt: now + 60_000, keep: true },
+      { target: 'iam-policy:dev:arn:a', grantId: rejected, expiresAt: now + 90_000, keep: false },
+    ].sort((a, b) => (a.grantId < b.grantId ? -1 : 1)));
+    expect(await ledger.listFollowUps()).toEqual([{ key: 'deny:prod-deploy', provider: 'aws-role-trust', dueAt: now + 5_000, data: { role: 'prod-deploy', emails: ['dev@example.com'] }, attempts: 2 }]);
+    // The copied lease still holds off another owner until it ends.
+    expect(await ledger.acquireLock('aws:role:deploy', 'run-b', now + 60_000, now + 1)).toBe(false);
+    expect(await ledger.acquireLock('aws:role:deploy', 'run-a', now + 60_000, now + 1)).toBe(true);
+    await ledger.close();
 
     const copied = await start(target);
     const verify = await copied.run(undefined, ['audit', 'verify']);

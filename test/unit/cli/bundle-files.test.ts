@@ -51,8 +51,10 @@ describe('bundledPackage', () => {
   });
 
   it('gives the tools JIT_DATABASE_URL as a secret, never as plain env, when the store is PostgreSQL', () => {
-    expect(extraNames({ store: { type: 'postgres' } })).toEqual({ env: [], secrets: ['JIT_DATABASE_URL'] });
-    expect(extraNames({ store: { type: 'sqlite' } })).toEqual({ env: [], secrets: [] });
-    expect(extraNames({})).toEqual({ env: [], secrets: [] });
+    const postgres = bundleSettings({ store: { type: 'postgres' } }, '1.2.3');
+    expect(postgres.secrets).toContain('JIT_DATABASE_URL');
+    expect(postgres.env).not.toContain('JIT_DATABASE_URL');
+    expect(bundleSettings({ store: { type: 'sqlite' } }, '1.2.3').secrets).not.toContain('JIT_DATABASE_URL');
+    expect(bundleSettings({}, '1.2.3').secrets).not.toContain('JIT_DATABASE_URL');
   });
 });
