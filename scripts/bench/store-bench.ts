@@ -97,7 +97,7 @@ async function benchOne(kind: 'sqlite' | 'postgres', target: string, env: NodeJS
     try {
       const deps = { store, clock: systemClock };
       let rows = 0;
-      const firstMs = await timeMs(async () => (rows = (await listActiveRequests(deps, { actorEmail: 'alice@example.com' })).length));
+      const firstMs = await timeMs(async () => (rows = (await listActiveRequests(deps, { actorEmail: 'alice@example.com' })).requests.length));
       const times: number[] = [];
       for (let i = 0; i < 30; i += 1) times.push(await timeMs(() => listActiveRequests(deps, { actorEmail: 'alice@example.com' })));
       figures.list = { firstMs, medianMs: percentile(times, 0.5), p90Ms: percentile(times, 0.9), rows };

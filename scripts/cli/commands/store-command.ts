@@ -56,7 +56,7 @@ export async function storeCommand(ctx: AppContext, parsed: ParsedCommand): Prom
       human:
         `Copied ${report.requests} requests, ${report.events} audit events and ${Object.entries(report.tables).map(([table, n]) => `${n} ${table}`).join(', ')} from ${path} to ${settings.location}; ` +
         `the audit chain verifies on the copy (head hash ${report.headHash}). Set store.type: postgres and JIT_DATABASE_URL, then retire the SQLite file.`,
-      json: { from: path, to: settings.location, ...report },
+      json: { from: path, to: settings.location, requests: report.requests, events: report.events, tables: report.tables, head_hash: report.headHash, applied_migrations: report.appliedMigrations },
     };
   } finally {
     await source.close();

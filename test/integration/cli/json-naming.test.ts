@@ -81,6 +81,9 @@ describe('--output json names every key in snake_case, in every command', () => 
     await run(undefined, ['analytics', '--since', '7d']);
     await run(undefined, ['config']);
     await run(undefined, ['config', '--bundle', join(h.dir, 'bundle.json')]);
+    await run(undefined, ['migrate']);
+    // store copy needs a PostgreSQL server (its success is in test/integration/postgres); its refusal is JSON too.
+    await run(undefined, ['store', 'copy', '--from', join(h.dir, 'no-such.sqlite'), '--to', 'postgres://jit@127.0.0.1:1/jit']);
   });
 
   it('answers help and errors', async () => {

@@ -146,8 +146,8 @@ describe('the PostgreSQL store from the CLI: migrate, bad settings, store copy',
     expect(copy.json).toMatchObject({
       requests: 2,
       events: sourceVerify.json.events,
-      headHash: sourceVerify.json.headHash,
-      appliedMigrations: POSTGRES_MIGRATIONS.map((m) => m.version),
+      head_hash: sourceVerify.json.head_hash,
+      applied_migrations: POSTGRES_MIGRATIONS.map((m) => m.version),
       tables: { target_locks: 1, target_holds: 2, follow_ups: 1 },
     });
     expect(copy.stdout).not.toContain(pg.server().password);
@@ -165,7 +165,7 @@ describe('the PostgreSQL store from the CLI: migrate, bad settings, store copy',
     const copied = await start(target);
     const verify = await copied.run(undefined, ['audit', 'verify']);
     expect(verify.code, verify.stdout).toBe(0);
-    expect(verify.json).toMatchObject({ ok: true, events: sourceVerify.json.events, headHash: sourceVerify.json.headHash });
+    expect(verify.json).toMatchObject({ ok: true, events: sourceVerify.json.events, head_hash: sourceVerify.json.head_hash });
     const described = await copied.run(PEOPLE.dev.email, ['describe_access_request', '--request_id', approved]);
     expect(described.json.status).toBe('revoked');
     // The copy is live: new requests chain on after the copied head.
