@@ -400,6 +400,27 @@ export function requestStoreContract(open: () => Promise<RequestStore>, dispose:
     expect(await store().claimOutbox(60_000, 'sender-b', 120_000, 10)).toHaveLength(1);
   });
 
+  it('writes a change, its events and its outbox messages together, and none of them when the change loses', async () => {
+    const request = requestFixture({ id: 'req_all_three' });
+    await store().create(request, [event('request_created', 'req_all_three')]);
+    const message = { requestId: 'req_all_three', kind: 'approval_update' as const, data: {}, at: 5 };
+    expect(await store().update(request, { ...request, version: 2, status: 'granting' }, [event('request_approved', 'req_all_three')], [message])).toBe(true);
+    expect(await store().update(request, { ...request, version: 2, status: 'cancelled' }, [event('request_cancelled', 'req_all_three')], [message])).toBe(false);
+    const events = await store().auditEvents({ requestId: 'req_all_three' });
+    expect(events.map((e) => e.type)).toEqual(['request_created', 'request_approved']);
+    expect(verifyChain(await store().auditEvents())).toMatchObject({ ok: true, events: 2 });
+    expect((await store().outbox({ state: 'pending', requestId: 'req_all_three' })).map((m) => m.kind)).toEqual(['approval_update']);
+  });
+
+  it('gives senders claiming at once disjoint sets of messages', async () => {
+    await store().enqueue(Array.from({ length: 12 }, (_, i) => ({ requestId: `req_${i}`, kind: 'requester_notice' as const, data: { i }, at: i })));
+    const batches = await Promise.all(['a', 'b', 'c'].map((owner) => store().claimOutbox(100, owner, 60_000, 5)));
+    const ids = batches.flat().map((m) => m.id);
+    expect(ids).toHaveLength(12);
+    expect(new Set(ids).size).toBe(12);
+    for (const batch of batches) expect(batch.map((m) => m.id)).toEqual([...batch.map((m) => m.id)].sort((x, y) => x - y));
+  });
+
   it('writes a message with a known dedupe key only once', async () => {
     const alert = { requestId: null, kind: 'channel_alert' as const, data: { text: 'config broken' }, at: 1, dedupeKey: 'config:abc:2027-01-01' };
     await store().enqueue([alert]);

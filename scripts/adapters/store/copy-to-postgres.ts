@@ -2,7 +2,7 @@
  * Moves an installation from its SQLite file to a PostgreSQL database (`kubiya-jit store copy`): every
  * request, the audit log verbatim (each event's data as the exact text written, with its seq, previous
  * hash and hash, so the chain still verifies on the copy), and every other table the providers and the
- * worker keep (target locks, holds, follow-ups). All in one transaction: a failure leaves the target as it
+ * worker keep (target locks, holds, follow-ups, the notification outbox). All in one transaction: a failure leaves the target as it
  * was. Only the cache stays behind.
  */
 import { verifyChain } from '../../core/audit-chain.js';
@@ -36,6 +36,24 @@ export const PLAIN_TABLES: readonly { table: string; columns: Readonly<Record<st
   { table: 'target_locks', columns: { name: 'text', owner: 'text', until: 'bigint' } },
   { table: 'target_holds', columns: { target: 'text', grant_id: 'text', expires_at: 'bigint', keep: 'boolean' } },
   { table: 'follow_ups', columns: { key: 'text', provider: 'text', due_at: 'bigint', data: 'text', attempts: 'integer' } },
+  {
+    table: 'outbox',
+    columns: {
+      id: 'bigint',
+      request_id: 'text',
+      kind: 'text',
+      data: 'text',
+      dedupe_key: 'text',
+      state: 'text',
+      created_at: 'bigint',
+      next_attempt_at: 'bigint',
+      attempts: 'integer',
+      last_error: 'text',
+      lease_owner: 'text',
+      lease_until: 'bigint',
+      settled_at: 'bigint',
+    },
+  },
 ];
 
 /** Tables with a copy of their own below: requests (their approvers become an array) and the audit chain. */
@@ -80,7 +98,7 @@ export async function copySqliteToPostgres(source: SqliteRequestStore, target: P
     if (Object.values(held).some((n) => Number(n) > 0) || Number(head?.seq ?? 0) > 0) {
       throw new ConflictError(
         'store.copy_target_not_empty',
-        `The target database ${target.settings.location} already holds ${held.requests} requests, ${held.audit_events} audit events and ${PLAIN_TABLES.reduce((sum, t) => sum + Number(held[t.table]), 0)} rows of locks, holds and follow-ups; store copy only fills an empty one. Point --to at a new database.`,
+        `The target database ${target.settings.location} already holds ${held.requests} requests, ${held.audit_events} audit events and ${PLAIN_TABLES.reduce((sum, t) => sum + Number(held[t.table]), 0)} rows of locks, holds, follow-ups and notifications; store copy only fills an empty one. Point --to at a new database.`,
       );
     }
     for (let i = 0; i < requests.length; i += CHUNK) await client.query(INSERT_REQUESTS, requestColumns(requests.slice(i, i + CHUNK)));
@@ -88,6 +106,8 @@ export async function copySqliteToPostgres(source: SqliteRequestStore, target: P
     for (const { spec, rows } of plain) {
       for (let i = 0; i < rows.length; i += CHUNK) await client.query(plainInsert(spec), plainColumns(spec, rows.slice(i, i + CHUNK)));
     }
+    // The outbox keeps its ids (their order is the sending order); new messages are numbered after them.
+    await client.query(`SELECT setval(pg_get_serial_sequence('outbox', 'id'), GREATEST((SELECT MAX(id) FROM outbox), 1), (SELECT MAX(id) FROM outbox) IS NOT NULL)`);
     const last = raw.at(-1);
     if (last) await client.query(SET_HEAD, [last.seq, last.hash]);
   });

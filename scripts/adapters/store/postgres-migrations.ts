@@ -151,6 +151,38 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX requests_by_requested_by ON requests (((body::jsonb) ->> 'requestedBy'), created_at);
     `,
   },
+  {
+    version: 4,
+    name: 'removal leases beside the request; the notification outbox',
+    sql: `
+      -- SQLite migration 6. The lease lives beside the request, not in its body: renewing it must not change the
+      -- request's version. Lease changes do not notify (the change trigger names its columns): a worker learns a
+      -- lease's end from nextDueAt.
+      ALTER TABLE requests ADD COLUMN lease_owner text, ADD COLUMN lease_until bigint;
+      CREATE INDEX requests_by_lease ON requests (lease_until) WHERE lease_until IS NOT NULL;
+
+      CREATE TABLE outbox (
+        id bigserial PRIMARY KEY,
+        request_id text,
+        kind text NOT NULL,
+        data text NOT NULL,
+        dedupe_key text UNIQUE,
+        state text NOT NULL DEFAULT 'pending',
+        created_at bigint NOT NULL,
+        next_attempt_at bigint NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        last_error text,
+        lease_owner text,
+        lease_until bigint,
+        settled_at bigint
+      );
+      CREATE INDEX outbox_by_state_next ON outbox (state, next_attempt_at);
+      CREATE INDEX outbox_by_request ON outbox (request_id, id);
+      CREATE INDEX outbox_by_state_settled ON outbox (state, settled_at);
+      -- A message written without a request change (a config alert) wakes the workers too.
+      CREATE TRIGGER outbox_added AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION kubiya_jit_notify_change();
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
-import type { ChangeWatch, DueClaim, DueThresholds, FollowUp, RequestFilter, RequestStore, TargetHold } from '../../core/ports.js';
+import type { ChangeWatch, DueClaim, DueThresholds, FollowUp, NewOutboxMessage, OutboxMessage, OutboxOutcome, RequestFilter, RequestStore, TargetHold } from '../../core/ports.js';
 import type { AccessRequest, AuditEvent, NewAuditEvent } from '../../core/types.js';
 import { watchPostgresChanges } from './postgres-changes.js';
 import { translatePgError } from './postgres-errors.js';
+import { outboxArrays, PostgresOutbox } from './postgres-outbox.js';
 import { checkPostgresSchema, migratePostgres, type MigrationReport } from './postgres-migrations.js';
 import { openPool } from './postgres-pool.js';
 import type { PostgresSettings } from './postgres-settings.js';
@@ -27,6 +28,7 @@ export class PostgresRequestStore implements RequestStore {
   private checked?: Promise<void>;
   private resolved?: PostgresSettings;
   private readonly ledger = new PostgresTargetLedger((text, params) => this.query(text, params));
+  private readonly outboxPart = new PostgresOutbox((text, params) => this.query(text, params));
 
   constructor(private readonly source: PostgresSettings | (() => PostgresSettings)) {}
 
@@ -46,11 +48,10 @@ export class PostgresRequestStore implements RequestStore {
     return rows[0] ? (JSON.parse(rows[0].body) as AccessRequest) : undefined;
   }
 
-  async update(expected: Pick<AccessRequest, 'id' | 'status' | 'version'>, next: AccessRequest, events: NewAuditEvent[]): Promise<boolean> {
-    // One statement, so one transaction: the row lock of the compare-and-swap, then the chain head's.
-    const params = [...sql.requestParams(next), expected.status, expected.version];
-    const result = events.length === 0 ? await this.query(sql.UPDATE_REQUEST, params) : await this.query(sql.UPDATE_REQUEST_WITH_EVENTS, [...params, ...sql.eventArrays(events)]);
-    return result.rowCount === 1;
+  async update(expected: Pick<AccessRequest, 'id' | 'status' | 'version'>, next: AccessRequest, events: NewAuditEvent[], outbox: NewOutboxMessage[] = []): Promise<boolean> {
+    // One statement, so one transaction: the row lock of the compare-and-swap, the outbox rows, then the chain head's.
+    const params = [...sql.requestParams(next), expected.status, expected.version, ...(outbox.length > 0 ? outboxArrays(outbox) : []), ...(events.length > 0 ? sql.eventArrays(events) : [])];
+    return (await this.query(sql.updateStatement(events.length > 0, outbox.length > 0), params)).rowCount === 1;
   }
 
   async list(filter: RequestFilter): Promise<AccessRequest[]> {
@@ -88,6 +89,38 @@ export class PostgresRequestStore implements RequestStore {
   async nextDueAt(t: DueThresholds): Promise<number | undefined> {
     const { rows } = await this.query<{ next: number | null }>(sql.NEXT_DUE, sql.thresholdParams(t));
     return rows[0]?.next ?? undefined;
+  }
+
+  async claimLease(id: string, owner: string, now: number, until: number): Promise<boolean> {
+    return (await this.query(sql.CLAIM_LEASE, [id, owner, now, until])).rowCount === 1;
+  }
+
+  async renewLease(id: string, owner: string, until: number): Promise<boolean> {
+    return (await this.query(sql.RENEW_LEASE, [id, owner, until])).rowCount === 1;
+  }
+
+  async releaseLease(id: string, owner: string): Promise<void> {
+    await this.query(sql.RELEASE_LEASE, [id, owner]);
+  }
+
+  enqueue(messages: NewOutboxMessage[]): Promise<void> {
+    return this.outboxPart.enqueue(messages);
+  }
+
+  claimOutbox(now: number, owner: string, leaseUntil: number, limit: number): Promise<OutboxMessage[]> {
+    return this.outboxPart.claim(now, owner, leaseUntil, limit);
+  }
+
+  settleOutbox(id: number, owner: string, outcome: OutboxOutcome, now: number): Promise<void> {
+    return this.outboxPart.settle(id, owner, outcome, now);
+  }
+
+  nextOutboxAt(): Promise<number | undefined> {
+    return this.outboxPart.nextAt();
+  }
+
+  outbox(filter: { state: OutboxMessage['state']; requestId?: string; limit?: number }): Promise<OutboxMessage[]> {
+    return this.outboxPart.list(filter);
   }
 
   async health(): Promise<void> {

@@ -5,6 +5,7 @@
 import type { DueThresholds, RequestFilter } from '../../core/ports.js';
 import { hashLayout } from '../../core/audit-chain.js';
 import type { AccessRequest, NewAuditEvent } from '../../core/types.js';
+import { insertOutboxSql } from './postgres-outbox.js';
 
 /** The columns written for a request, in the order of {@link requestParams}. */
 const COLUMNS = 'id, status, version, tool_name, requester, approvers, created_at, updated_at, expires_at, next_attempt_at, warned, body';
@@ -23,14 +24,18 @@ export function requestParams(r: AccessRequest): unknown[] {
   return [r.id, r.status, r.version, r.toolName, r.requester, r.approvers, r.createdAt, r.updatedAt, r.expiresAt ?? null, r.nextAttemptAt ?? null, r.warned, JSON.stringify(r)];
 }
 
-// The instant the sweeper must next look at a request ($1 warn-before, $2 approval timeout, $3 granting lease).
-const DUE_AT = `CASE
+// The instant the sweeper must next look at a request ($1 warn-before, $2 approval timeout, $3 granting lease),
+// before any removal lease.
+const KIND_DUE_AT = `CASE
     WHEN status = 'access_granted' AND NOT warned THEN expires_at - $1
     WHEN status = 'access_granted' THEN expires_at
     WHEN status = 'ending' THEN COALESCE(next_attempt_at, updated_at)
     WHEN status = 'approval_pending' THEN created_at + $2
     WHEN status = 'granting' THEN COALESCE(next_attempt_at, LEAST(updated_at + $3, COALESCE(expires_at, updated_at + $3)))
   END`;
+
+// A row under a removal lease is due no earlier than the lease's end (a lease that ran out no longer delays it).
+const DUE_AT = `GREATEST(COALESCE(lease_until, 0), ${KIND_DUE_AT})`;
 
 // The same rule as DUE_AT <= $4 (now), written per kind so that each branch can use an index.
 const IS_DUE = `(
@@ -39,7 +44,7 @@ const IS_DUE = `(
     OR (status = 'ending' AND COALESCE(next_attempt_at, updated_at) <= $4)
     OR (status = 'approval_pending' AND created_at <= $4 - $2)
     OR (status = 'granting' AND COALESCE(next_attempt_at, LEAST(updated_at + $3, COALESCE(expires_at, updated_at + $3))) <= $4)
-  )`;
+  ) AND (lease_until IS NULL OR lease_until <= $4)`;
 
 /** Due requests, most overdue first ($5 limit). */
 export const SELECT_DUE = `SELECT body FROM requests WHERE ${IS_DUE} ORDER BY ${DUE_AT}, id LIMIT $5`;
@@ -62,16 +67,27 @@ export const CLAIM_DUE = `
 
 export const RELEASE_CLAIMS = 'UPDATE requests SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = $1';
 
-/** One indexed MIN per kind of due work: every tool run asks this, so it must not scan the table. */
+/**
+ * One indexed MIN per kind of due work on unleased rows (every tool run asks this, so it must not scan the
+ * table), and leased rows (few: removals running now, or whose process died) through the lease index, at
+ * their lease's end if that is later.
+ */
 export const NEXT_DUE = `
   SELECT MIN(d)::float8 AS next FROM (
-    SELECT MIN(expires_at) AS d FROM requests WHERE status = 'access_granted'
-    UNION ALL SELECT MIN(expires_at) - $1 FROM requests WHERE status = 'access_granted' AND NOT warned
-    UNION ALL SELECT MIN(COALESCE(next_attempt_at, updated_at)) FROM requests WHERE status = 'ending'
-    UNION ALL SELECT MIN(created_at) + $2 FROM requests WHERE status = 'approval_pending'
-    UNION ALL SELECT MIN(COALESCE(next_attempt_at, updated_at + $3)) FROM requests WHERE status = 'granting'
-    UNION ALL SELECT MIN(expires_at) FROM requests WHERE status = 'granting' AND next_attempt_at IS NULL
+    SELECT MIN(expires_at) AS d FROM requests WHERE status = 'access_granted' AND lease_until IS NULL
+    UNION ALL SELECT MIN(expires_at) - $1 FROM requests WHERE status = 'access_granted' AND NOT warned AND lease_until IS NULL
+    UNION ALL SELECT MIN(COALESCE(next_attempt_at, updated_at)) FROM requests WHERE status = 'ending' AND lease_until IS NULL
+    UNION ALL SELECT MIN(created_at) + $2 FROM requests WHERE status = 'approval_pending' AND lease_until IS NULL
+    UNION ALL SELECT MIN(COALESCE(next_attempt_at, updated_at + $3)) FROM requests WHERE status = 'granting' AND lease_until IS NULL
+    UNION ALL SELECT MIN(expires_at) FROM requests WHERE status = 'granting' AND next_attempt_at IS NULL AND lease_until IS NULL
+    UNION ALL SELECT MIN(${DUE_AT}) FROM requests WHERE lease_until IS NOT NULL AND status IN ('access_granted', 'ending', 'approval_pending', 'granting')
   ) t`;
+
+// Removal leases ($1 id, $2 owner): taken when free, lapsed, or already the owner's; renewed and released only
+// by their owner. They never touch the request's columns, so they cannot break its compare-and-swap.
+export const CLAIM_LEASE = 'UPDATE requests SET lease_owner = $2, lease_until = $4 WHERE id = $1 AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until <= $3 OR lease_owner = $2)';
+export const RENEW_LEASE = 'UPDATE requests SET lease_until = $3 WHERE id = $1 AND lease_owner = $2';
+export const RELEASE_LEASE = 'UPDATE requests SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2';
 
 /** The parameters $1–$3 of the due statements. */
 export function thresholdParams(t: DueThresholds): number[] {
@@ -124,6 +140,16 @@ export const INSERT_REQUEST_WITH_EVENTS = `
 export const UPDATE_REQUEST_WITH_EVENTS = `
   WITH updated AS (${UPDATE_REQUEST} RETURNING id)
   SELECT kubiya_jit_append(${appendArgs(15)}) FROM updated`;
+
+/**
+ * The compare-and-swap with what goes with it, in one statement: the outbox messages ($15–$19, inserted only
+ * if the swap matched) and the events (after them). One row back when it matched.
+ */
+export function updateStatement(withEvents: boolean, withOutbox: boolean): string {
+  if (!withOutbox) return withEvents ? UPDATE_REQUEST_WITH_EVENTS : UPDATE_REQUEST;
+  const tail = withEvents ? `SELECT kubiya_jit_append(${appendArgs(20)}) FROM updated` : 'SELECT id FROM updated';
+  return `WITH updated AS (${UPDATE_REQUEST} RETURNING id), queued AS (${insertOutboxSql(15, 'EXISTS (SELECT 1 FROM updated)')}) ${tail}`;
+}
 
 export const APPEND_EVENTS = `SELECT kubiya_jit_append(${appendArgs(1)})`;
 
