@@ -129,9 +129,10 @@ export async function workersAndToolRuns(h: LifecycleHarness, count: number, wor
 }
 
 /**
- * A worker killed with SIGKILL in the middle of a sweep (with claims outstanding and, the Enforcer being slow,
- * a removal under way) loses nothing: once its claims and its removal's lease lapse (expiry.removal_lease,
- * short here), a second worker ends every grant exactly once. `claimsHeld` counts outstanding claims.
+ * A worker killed with SIGKILL in the middle of a sweep (the Enforcer being slow, removals under way under
+ * their leases, and claims outstanding) loses nothing: once its claims and its removals' leases lapse
+ * (expiry.removal_lease, short here), a second worker ends every grant exactly once. `claimsHeld` counts the
+ * claims and removal leases outstanding.
  */
 export async function killedWorker(h: LifecycleHarness, count: number, claimsHeld: () => Promise<number>): Promise<void> {
   const store = h.openStore();
@@ -143,7 +144,7 @@ export async function killedWorker(h: LifecycleHarness, count: number, claimsHel
     await first.exited;
     const left = count - (await store.count({ statuses: ['access_expired'] }));
     expect(left, 'the kill must land mid-sweep').toBeGreaterThan(0);
-    expect(await claimsHeld(), 'the killed worker held claims').toBeGreaterThan(0);
+    expect(await claimsHeld(), 'the killed worker held claims or removal leases').toBeGreaterThan(0);
     const second = startWorker(h);
     await until(async () => (await store.count({ statuses: ['access_expired'] })) === count, 'the second worker to finish');
     second.child.kill('SIGTERM');

@@ -43,7 +43,7 @@ describe('PostgreSQL: separate processes racing on one database', { timeout: 300
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        return Number((await client.query('SELECT COUNT(*) AS n FROM requests WHERE claimed_by IS NOT NULL')).rows[0].n);
+        return Number((await client.query('SELECT COUNT(*) AS n FROM requests WHERE claimed_by IS NOT NULL OR lease_owner IS NOT NULL')).rows[0].n);
       } finally {
         await client.end();
       }

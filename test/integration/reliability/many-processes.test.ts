@@ -27,7 +27,7 @@ describe('SQLite: separate processes racing on one file', { timeout: 300_000 }, 
       const { default: Database } = await import('better-sqlite3');
       const db = new Database(harness.databasePath, { readonly: true });
       try {
-        return (db.prepare('SELECT COUNT(*) AS n FROM requests WHERE claimed_by IS NOT NULL').get() as { n: number }).n;
+        return (db.prepare('SELECT COUNT(*) AS n FROM requests WHERE claimed_by IS NOT NULL OR lease_owner IS NOT NULL').get() as { n: number }).n;
       } finally {
         db.close();
       }
