@@ -1,5 +1,5 @@
 /**
- * The notification outbox in the PostgreSQL store (its migration 3), with the same behaviour as the SQLite
+ * The notification outbox in the PostgreSQL store (its migration 4), with the same behaviour as the SQLite
  * outbox: messages written with the request change that causes them, claimed by senders with a lease (so two
  * processes, on any hosts, never send one message at once), settled as sent, retried, or abandoned.
  */

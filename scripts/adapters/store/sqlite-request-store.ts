@@ -169,6 +169,7 @@ export class SqliteRequestStore implements RequestStore {
 
   async outbox(filter: { state: OutboxMessage['state']; requestId?: string; limit?: number }): Promise<OutboxMessage[]> {
     return listOutbox(this.db, filter);
+  }
 
   async health(): Promise<void> {
     sqliteSchemaVersion(this.db, this.path);
