@@ -17,10 +17,27 @@ export function describeMismatches(mismatches: readonly FieldMismatch[]): string
  * Compares a stored request with its chained events. A disagreement is recorded (an audit event, the operator
  * log, and one alert to the approvers per request), and returned along with the events read.
  */
-export async function checkRow(deps: JitDeps, request: AccessRequest, during: string): Promise<{ mismatches: FieldMismatch[]; events: AuditEvent[] }> {
-  const events = await deps.store.auditEvents({ requestId: request.id });
-  const mismatches = compareWithEvents(request, events);
-  if (mismatches.length === 0) return { mismatches, events };
+export async function checkRow(
+  deps: JitDeps,
+  listed: AccessRequest,
+  during: string,
+): Promise<{ mismatches: FieldMismatch[]; events: AuditEvent[]; request: AccessRequest }> {
+  let request = listed;
+  let events = await deps.store.auditEvents({ requestId: request.id });
+  let mismatches = compareWithEvents(request, events);
+  if (mismatches.length === 0) return { mismatches, events, request };
+  // Another sweeper (a worker, on this host or another) may have moved the request between our read of its row
+  // and of its events: its row and events are written together, so compare a row read again after the events,
+  // if it did not move once more meanwhile. A row still moving is left to the next check.
+  const current = await deps.store.get(request.id);
+  if (current && current.version !== request.version) {
+    events = await deps.store.auditEvents({ requestId: request.id });
+    const settled = await deps.store.get(request.id);
+    if (!settled || settled.version !== current.version) return { mismatches: [], events, request: current };
+    request = settled;
+    mismatches = compareWithEvents(request, events);
+    if (mismatches.length === 0) return { mismatches, events, request };
+  }
   const detail = describeMismatches(mismatches);
   deps.log.error('a request row disagrees with its audit trail', { requestId: request.id, during, mismatches });
   // The same disagreement found again (each sweep, each refused decision) is not written or alerted again.
@@ -32,7 +49,7 @@ export async function checkRow(deps: JitDeps, request: AccessRequest, during: st
     const alert = `The stored record of request ${request.id} disagrees with its audit trail: ${detail}. kubiya-jit goes by the audit trail; someone may have edited the database. Run kubiya-jit audit verify.`;
     await deps.store.enqueue(announcements(request, { alert }, deps.clock.now()));
   }
-  return { mismatches, events };
+  return { mismatches, events, request };
 }
 
 /**
@@ -44,8 +61,8 @@ export async function checkRow(deps: JitDeps, request: AccessRequest, during: st
  */
 export async function restoreTamperedRows(deps: JitDeps, report: { errors: { requestId: string; message: string }[] }): Promise<void> {
   const rows = await deps.store.list({ statuses: ['granting', 'access_granted', 'ending'], limit: 100_000 });
-  for (const row of rows) {
-    const { mismatches, events } = await checkRow(deps, row, 'sweep');
+  for (const listed of rows) {
+    const { mismatches, events, request: row } = await checkRow(deps, listed, 'sweep');
     if (mismatches.length === 0) continue;
     const restored = restoredFromEvents(row, events);
     const { id: _id, status: _status, version: _version, ...patch } = restored;
