@@ -2,7 +2,7 @@
  * Moves an installation from its SQLite file to a PostgreSQL database (`kubiya-jit store copy`): every
  * request, the audit log verbatim (each event's data as the exact text written, with its seq, previous
  * hash and hash, so the chain still verifies on the copy), and every other table the providers and the
- * worker keep (target locks, holds, follow-ups, the notification outbox). All in one transaction: a failure leaves the target as it
+ * worker keep (target locks, holds, follow-ups, the notification outbox, console credentials). All in one transaction: a failure leaves the target as it
  * was. Only the cache stays behind.
  */
 import { verifyChain } from '../../core/audit-chain.js';
@@ -54,6 +54,21 @@ export const PLAIN_TABLES: readonly { table: string; columns: Readonly<Record<st
       settled_at: 'bigint',
     },
   },
+  {
+    // Console sessions and API tokens, hashed: people stay signed in and their tokens keep working.
+    table: 'credentials',
+    columns: {
+      id: 'text',
+      kind: 'text',
+      owner: 'text',
+      label: 'text',
+      secret_hash: 'text',
+      created_at: 'bigint',
+      expires_at: 'bigint',
+      last_used_at: 'bigint',
+      revoked_at: 'bigint',
+    },
+  },
 ];
 
 /** Tables with a copy of their own below: requests (their approvers become an array) and the audit chain. */
@@ -98,7 +113,7 @@ export async function copySqliteToPostgres(source: SqliteRequestStore, target: P
     if (Object.values(held).some((n) => Number(n) > 0) || Number(head?.seq ?? 0) > 0) {
       throw new ConflictError(
         'store.copy_target_not_empty',
-        `The target database ${target.settings.location} already holds ${held.requests} requests, ${held.audit_events} audit events and ${PLAIN_TABLES.reduce((sum, t) => sum + Number(held[t.table]), 0)} rows of locks, holds, follow-ups and notifications; store copy only fills an empty one. Point --to at a new database.`,
+        `The target database ${target.settings.location} already holds ${held.requests} requests, ${held.audit_events} audit events and ${PLAIN_TABLES.reduce((sum, t) => sum + Number(held[t.table]), 0)} rows of locks, holds, follow-ups, notifications and console credentials; store copy only fills an empty one. Point --to at a new database.`,
       );
     }
     for (let i = 0; i < requests.length; i += CHUNK) await client.query(INSERT_REQUESTS, requestColumns(requests.slice(i, i + CHUNK)));

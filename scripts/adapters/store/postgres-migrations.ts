@@ -183,6 +183,25 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE TRIGGER outbox_added AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION kubiya_jit_notify_change();
     `,
   },
+  {
+    version: 5,
+    name: 'console sessions and personal API tokens (hashed)',
+    sql: `
+      -- SQLite migration 9. Only the SHA-256 of each secret is kept: a copy of the database lets no one sign in.
+      CREATE TABLE credentials (
+        id text PRIMARY KEY,
+        kind text NOT NULL,
+        owner text NOT NULL,
+        label text NOT NULL,
+        secret_hash text NOT NULL UNIQUE,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        last_used_at bigint NOT NULL,
+        revoked_at bigint
+      );
+      CREATE INDEX credentials_by_owner ON credentials (owner, kind, created_at);
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
-import type { ChangeWatch, DueClaim, DueThresholds, FollowUp, NewOutboxMessage, OutboxMessage, OutboxOutcome, RequestFilter, RequestStore, TargetHold } from '../../core/ports.js';
+import type { ChangeWatch, DueClaim, DueThresholds, FollowUp, NewOutboxMessage, OutboxMessage, OutboxOutcome, RequestFilter, RequestStore, StoredCredential, TargetHold } from '../../core/ports.js';
 import type { AccessRequest, AuditEvent, NewAuditEvent } from '../../core/types.js';
 import { watchPostgresChanges } from './postgres-changes.js';
+import { PostgresCredentials } from './postgres-credentials.js';
 import { translatePgError } from './postgres-errors.js';
 import { outboxArrays, PostgresOutbox } from './postgres-outbox.js';
 import { checkPostgresSchema, migratePostgres, type MigrationReport } from './postgres-migrations.js';
@@ -28,6 +29,7 @@ export class PostgresRequestStore implements RequestStore {
   private checked?: Promise<void>;
   private resolved?: PostgresSettings;
   private readonly ledger = new PostgresTargetLedger((text, params) => this.query(text, params));
+  private readonly credentials = new PostgresCredentials((text, params) => this.query(text, params));
   private readonly outboxPart = new PostgresOutbox((text, params) => this.query(text, params));
 
   constructor(private readonly source: PostgresSettings | (() => PostgresSettings)) {}
@@ -165,6 +167,26 @@ export class PostgresRequestStore implements RequestStore {
 
   async cachePut(key: string, value: string, expiresAt: number): Promise<void> {
     await this.query(sql.CACHE_PUT, [key, value, expiresAt]);
+  }
+
+  saveCredential(credential: StoredCredential): Promise<void> {
+    return this.credentials.saveCredential(credential);
+  }
+
+  findCredential(secretHash: string): Promise<StoredCredential | undefined> {
+    return this.credentials.findCredential(secretHash);
+  }
+
+  listCredentials(owner: string, kind: StoredCredential['kind']): Promise<StoredCredential[]> {
+    return this.credentials.listCredentials(owner, kind);
+  }
+
+  touchCredential(id: string, at: number): Promise<void> {
+    return this.credentials.touchCredential(id, at);
+  }
+
+  revokeCredential(id: string, owner: string, at: number): Promise<boolean> {
+    return this.credentials.revokeCredential(id, owner, at);
   }
 
   acquireLock(name: string, owner: string, until: number, now: number): Promise<boolean> {
