@@ -130,10 +130,13 @@ describe('the worker as a service, on PostgreSQL', { timeout: 180_000 }, () => {
     h = await LifecycleHarness.start(oneAtATime, { databaseUrl: await postgres.freshDatabase(), opaDeleteDelayMs: 2_000 });
     const store = h.openStore();
     const ids = await seedDueGrants(store, 3, 'term');
-    worker = new ServiceWorker(h);
+    const running = (worker = new ServiceWorker(h));
     const opa = h.opa;
     await until(async () => opa.requests.some((r) => r.method === 'DELETE'), 'a removal to start', 60_000);
     worker.signal('SIGTERM');
+    // The signal arrives asynchronously: once the worker says it is stopping (its removal still held at OPA),
+    // it must no longer be ready.
+    await until(async () => running.lines.some((l) => l.message === 'worker stopping: finishing the removals in progress'), 'the worker to take SIGTERM', 10_000);
     expect((await worker.get('/readyz')).status).toBe(503);
     expect(await worker.exited).toBe(0);
     try {
