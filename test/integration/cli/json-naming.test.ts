@@ -111,7 +111,9 @@ describe('--output json names every key in snake_case, in every command', () => 
     }
     // The ones above really produced the nested data the rule is about.
     const sweep = outputs.find((o) => o.command === 'sweep')!.run.json;
-    expect((sweep.errors as unknown[]).length + (sweep.retrying as unknown[]).length).toBeGreaterThan(0);
+    // The failing removal is retried by the sweep if its next attempt has come (retrying), else listed as waiting
+    // (failing, with nested keys of its own); which one depends on how soon after the revoke the sweep runs.
+    expect((sweep.errors as unknown[]).length + (sweep.retrying as unknown[]).length + (sweep.failing as unknown[]).length).toBeGreaterThan(0);
     const exported = outputs.find((o) => o.command === 'audit export')!.run.json.audit_events as Record<string, unknown>[];
     expect(exported[0]).toHaveProperty('request_id');
     expect(exported[0]).toHaveProperty('prev_hash');
