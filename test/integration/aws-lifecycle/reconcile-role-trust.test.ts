@@ -39,7 +39,11 @@ describe('kubiya-jit reconcile: trust statements, session denies and attachments
     const over = await granted(PEOPLE.carol.email);
     // carol's request closed without its removal (a crash, a manual edit): her statement is still there.
     const store = SqliteRequestStore.open(h.databasePath);
-    store.unsafeExec(`UPDATE requests SET status = 'revoked', body = json_set(body, '$.status', 'revoked') WHERE id = '${over}'`);
+    // Closed with its audit event, as a crash after the record and before the removal leaves it: a bare edit of
+    // the row would be restored from its events by the integrity check.
+    const closing = (await store.get(over))!;
+    const closed = { ...closing, status: 'revoked' as const, version: closing.version + 1, endedAt: Date.now() };
+    expect(await store.update(closing, closed, [{ requestId: over, type: 'access_revoked', actor: 'test', at: Date.now(), data: { to: 'revoked' } }])).toBe(true);
     await store.close();
     // A statement in the package's form that no request here knows (forged, or another deployment's).
     const forgedSid = `KubiyaJit${'cd'.repeat(12)}`;
@@ -63,14 +67,14 @@ describe('kubiya-jit reconcile: trust statements, session denies and attachments
     const report = await run(undefined, ['reconcile']);
     expect(report.code, report.stdout).toBe(1);
     expect(report.json.active).toEqual([active]);
-    expect(report.json.leftovers).toEqual([{ grantId: over, status: 'revoked', removed: false }]);
+    expect(report.json.leftovers).toEqual([{ grant_id: over, status: 'revoked', removed: false }]);
     expect(report.json.unknown).toEqual([forgedSid]);
     const findings = report.json.findings as { provider: string; what: string; state: string }[];
     expect(findings.filter((f) => f.state === 'leftover').map((f) => f.what)).toEqual([expect.stringContaining('session deny for "old@example.com" on role deploy')]);
     expect(findings.filter((f) => f.state === 'unaccounted').map((f) => f.what)).toEqual([expect.stringContaining(`${arn} attached to IAM user carol: no active grant holds it`)]);
 
     const fixed = await run(undefined, ['reconcile', '--fix']);
-    expect(fixed.json.leftovers).toEqual([{ grantId: over, status: 'revoked', removed: true }]);
+    expect(fixed.json.leftovers).toEqual([{ grant_id: over, status: 'revoked', removed: true }]);
     // Still 1: the forged statement is unknown, and stays.
     expect(fixed.code).toBe(1);
     const principals = (await trustStatements(aws.iam, 'deploy')).map((s) => s.Principal.AWS).filter(Boolean);

@@ -40,7 +40,11 @@ describe('kubiya-jit reconcile on moto', () => {
     const leftover = await granted();
     // A request closed without its removal having run (a crash, a manual edit): AWS still holds its policy.
     const store = SqliteRequestStore.open(h.databasePath);
-    store.unsafeExec(`UPDATE requests SET status = 'revoked', body = json_set(body, '$.status', 'revoked') WHERE id = '${leftover}'`);
+    // Closed with its audit event, as a crash after the record and before the removal leaves it: a bare edit of
+    // the row would be restored from its events by the integrity check.
+    const closing = (await store.get(leftover))!;
+    const closed = { ...closing, status: 'revoked' as const, version: closing.version + 1, endedAt: Date.now() };
+    expect(await store.update(closing, closed, [{ requestId: leftover, type: 'access_revoked', actor: 'test', at: Date.now(), data: { to: 'revoked' } }])).toBe(true);
     await store.close();
     // A per-grant policy no request in this database knows.
     await aws.iam.send(new CreatePolicyCommand({ PolicyName: 'kjit-other-req_from_elsewhere', Path: '/kubiya-jit/req_from_elsewhere/', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' }] }) }));
