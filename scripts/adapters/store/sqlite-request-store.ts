@@ -8,10 +8,10 @@ import type { OpenStoreOptions } from './open-request-store.js';
 import { migrateSqlite, sqliteSchemaVersion } from './sqlite-migrations.js';
 import { describeOpenError, missingDatabase } from './sqlite-open-errors.js';
 import type { EventFacts, RequestFacts } from '../../core/analytics/analytics-types.js';
-import { FACT_COLUMNS, FACT_UPDATES, FACT_VALUES, factColumns, SqliteAnalyticsReads } from './sqlite-analytics-reads.js';
+import { FACT_COLUMNS, FACT_UPDATES, FACT_VALUES, SqliteAnalyticsReads } from './sqlite-analytics-reads.js';
 import { SqliteCredentials } from './sqlite-credentials.js';
 import { claimOutbox, insertOutbox, listOutbox, nextOutboxAt, settleOutbox } from './sqlite-outbox.js';
-import { dueTimesSql, filterSql, listSql, nextDueSql, parseBody, thresholdParams, type BodyRow } from './sqlite-sql.js';
+import { columns, dueTimesSql, filterSql, listSql, nextDueSql, parseBody, thresholdParams, type BodyRow } from './sqlite-sql.js';
 import { SqliteTargetLedger } from './sqlite-target-ledger.js';
 import { parseData } from './stored-json.js';
 
@@ -352,19 +352,3 @@ function auditEvent(row: AuditRow): AuditEvent {
   };
 }
 
-function columns(request: AccessRequest): Record<string, unknown> {
-  return {
-    id: request.id,
-    status: request.status,
-    version: request.version,
-    toolName: request.toolName,
-    requester: request.requester,
-    createdAt: request.createdAt,
-    updatedAt: request.updatedAt,
-    expiresAt: request.expiresAt ?? null,
-    nextAttemptAt: request.nextAttemptAt ?? null,
-    warned: request.warned ? 1 : 0,
-    body: JSON.stringify(request),
-    ...factColumns(request),
-  };
-}

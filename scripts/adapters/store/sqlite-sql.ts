@@ -2,6 +2,7 @@
  * The SQL the SQLite store shares between its methods: the due-work queries, list filters, and the mapping
  * between a request and its row.
  */
+import { factColumns } from './sqlite-analytics-reads.js';
 import type { DueThresholds, RequestFilter } from '../../core/ports.js';
 import type { AccessRequest } from '../../core/types.js';
 
@@ -94,7 +95,7 @@ export function listSql(filter: RequestFilter): { sql: string; params: Record<st
   return { sql: `SELECT body FROM (${parts.join(' UNION ALL ')}) ORDER BY created_at DESC, id DESC LIMIT @limit`, params };
 }
 
-/** The indexed columns of a request's row, as named parameters. */
+/** The indexed columns of a request's row and the facts analytics reads, as named parameters. */
 export function columns(request: AccessRequest): Record<string, unknown> {
   return {
     id: request.id,
@@ -108,6 +109,7 @@ export function columns(request: AccessRequest): Record<string, unknown> {
     nextAttemptAt: request.nextAttemptAt ?? null,
     warned: request.warned ? 1 : 0,
     body: JSON.stringify(request),
+    ...factColumns(request),
   };
 }
 
