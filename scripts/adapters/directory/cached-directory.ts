@@ -10,6 +10,7 @@ import type { Person } from '../../core/types.js';
 import type { ProviderDirectoryOptions } from './directory-options.js';
 import { resolveProviderOptions } from './directory-options.js';
 import { identityOrUndefined } from '../../core/identity.js';
+import { readJsonCache, writeJsonCache } from './json-cache.js';
 
 /** A group as the provider identifies it: its stable id, and the name the config uses. */
 export interface GroupRef {
@@ -153,20 +154,12 @@ export class CachedDirectory<P extends SourcePerson> implements Directory {
     return `directory:${this.source.namespace}:${kind}:${name}`;
   }
 
-  /** A cached value; never read when its window is 0 (configured off means off, not "briefly"). */
-  private async read<T>(key: string, windowSeconds: number): Promise<T | undefined> {
-    if (windowSeconds <= 0) return undefined;
-    const raw = await this.options.cache.cacheGet(key, this.options.clock.now());
-    if (raw === undefined) return undefined;
-    try {
-      return JSON.parse(raw) as T;
-    } catch {
-      return undefined;
-    }
+  private read<T>(key: string, windowSeconds: number): Promise<T | undefined> {
+    return readJsonCache<T>(this.options.cache, this.options.clock, key, windowSeconds);
   }
 
-  private async write(key: string, value: unknown, windowSeconds: number): Promise<void> {
-    if (windowSeconds <= 0) return;
-    await this.options.cache.cachePut(key, JSON.stringify(value), this.options.clock.now() + windowSeconds * 1000);
+  private write(key: string, value: unknown, windowSeconds: number): Promise<void> {
+    return writeJsonCache(this.options.cache, this.options.clock, key, value, windowSeconds);
   }
+
 }

@@ -11,6 +11,7 @@ import type { Directory, Logger, RequestStore } from '../../core/ports.js';
 import type { Person } from '../../core/types.js';
 import { createOktaApi, type OktaApi, type OktaGroupRecord, type OktaUserRecord } from './okta-api.js';
 import { readOktaSettings } from './okta-settings.js';
+import { readJsonCache, writeJsonCache } from '../directory/json-cache.js';
 
 /** The cache the directory keeps its lookups in (the request store provides it). */
 export type DirectoryCache = Pick<RequestStore, 'cacheGet' | 'cachePut'>;
@@ -188,22 +189,14 @@ export class OktaDirectory implements Directory {
     return `okta:${this.namespace}:${kind}:${name}`;
   }
 
-  /** A cached answer, never when its window is configured to 0 (an entry written under an earlier config is ignored). */
-  private async read<T>(key: string, ttlSeconds: number): Promise<T | undefined> {
-    if (ttlSeconds <= 0) return undefined;
-    const raw = await this.options.cache.cacheGet(key, this.options.clock.now());
-    if (raw === undefined) return undefined;
-    try {
-      return JSON.parse(raw) as T;
-    } catch {
-      return undefined;
-    }
+  private read<T>(key: string, windowSeconds: number): Promise<T | undefined> {
+    return readJsonCache<T>(this.options.cache, this.options.clock, key, windowSeconds);
   }
 
-  private async write(key: string, value: unknown, ttlSeconds: number): Promise<void> {
-    if (ttlSeconds <= 0) return;
-    await this.options.cache.cachePut(key, JSON.stringify(value), this.options.clock.now() + ttlSeconds * 1000);
+  private write(key: string, value: unknown, windowSeconds: number): Promise<void> {
+    return writeJsonCache(this.options.cache, this.options.clock, key, value, windowSeconds);
   }
+
 }
 
 /**
