@@ -49,6 +49,7 @@ function toolEntry(config: LoadedConfig, tool: ToolConfig, index: number, defaul
     defaultTtlSeconds,
     approverGroups: tool.approver_groups,
     requesterGroups: tool.requester_groups,
+    ...(tool.approvals?.required ? { approvalsRequired: tool.approvals.required } : {}),
     paramsSchema: schema,
     validateParams(params) {
       validator ??= compileParams(schema, where);

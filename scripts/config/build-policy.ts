@@ -22,6 +22,7 @@ export function buildPolicy(file: JitConfigFile): PolicySettings {
     grantingLeaseSeconds: seconds(file.expiry?.granting_lease, 'expiry.granting_lease', DEFAULT_POLICY.grantingLeaseSeconds),
     maxRequestsPerHour: file.requesters?.max_requests_per_hour ?? DEFAULT_POLICY.maxRequestsPerHour,
     maxRefusedDecisionsPerRequest: file.approvals?.max_refused_decisions ?? DEFAULT_POLICY.maxRefusedDecisionsPerRequest,
+    approvalsRequired: file.approvals?.required ?? DEFAULT_POLICY.approvalsRequired,
     removalConcurrency: file.expiry?.concurrency ?? DEFAULT_POLICY.removalConcurrency,
     removalLeaseSeconds: lease,
     notifyAttempts: file.expiry?.notify_attempts ?? DEFAULT_POLICY.notifyAttempts,

@@ -32,6 +32,7 @@ export const jitConfigSchema = {
         default_approver_groups: groupList,
         timeout: duration,
         max_refused_decisions: { type: 'integer', minimum: 1, maximum: 10000 },
+        required: { type: 'integer', minimum: 1, maximum: 10 },
         knowledge: {
           type: 'object',
           additionalProperties: false,
@@ -108,6 +109,7 @@ export const jitConfigSchema = {
           max_ttl: duration,
           default_ttl: duration,
           approver_groups: groupList,
+          approvals: { type: 'object', additionalProperties: false, properties: { required: { type: 'integer', minimum: 1, maximum: 10 } } },
           requester_groups: groupList,
           parameters: { type: 'object' },
         },

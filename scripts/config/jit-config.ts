@@ -7,6 +7,8 @@ export interface JitConfigFile {
     default_approver_groups?: string[];
     timeout?: string;
     max_refused_decisions?: number;
+    /** Distinct approvers every requirement needs, unless an entry says otherwise (default 1). */
+    required?: number;
     knowledge?: { dir?: string; allowlist: string[]; min_score?: number };
   };
   directory?: {
@@ -88,6 +90,8 @@ export interface ToolConfig {
   max_ttl?: string;
   default_ttl?: string;
   approver_groups?: string[];
+  /** `required`: distinct approvers this tool needs (default `approvals.required`). */
+  approvals?: { required?: number };
   requester_groups?: string[];
   /** JSON Schema of the tool's parameters. */
   parameters?: Record<string, unknown>;

@@ -22,6 +22,8 @@ export interface CatalogEntry {
   defaultTtlSeconds: number;
   /** Approver groups named explicitly in the config; they win over knowledge retrieval. */
   approverGroups?: string[];
+  /** Distinct approvers each requirement needs (`approvals.required` on the entry); the config's default when absent. */
+  approvalsRequired?: number;
   /** Requester groups for this entry; when absent the config's allowed requester groups apply. */
   requesterGroups?: string[];
   /** The JSON Schema of `tool_params`, shown to the teammate. */

@@ -4,6 +4,7 @@ import type { RequestStatus } from './types.js';
 /** The actions that move a request, one name per arrow of the lifecycle diagram. */
 export type Action =
   | 'approve'
+  | 'record_approval'
   | 'reject'
   | 'cancel'
   | 'time_out'
@@ -22,6 +23,8 @@ export type Action =
  */
 export const TRANSITIONS: Record<Action, { from: readonly RequestStatus[]; to: RequestStatus | 'by_end_kind' | 'same' }> = {
   approve: { from: ['approval_pending'], to: 'granting' },
+  // An approval that leaves others still needed (another owning group, a second approver): the request waits on.
+  record_approval: { from: ['approval_pending'], to: 'same' },
   reject: { from: ['approval_pending'], to: 'access_denied' },
   cancel: { from: ['approval_pending'], to: 'cancelled' },
   time_out: { from: ['approval_pending'], to: 'timed_out' },
@@ -73,6 +76,7 @@ export function nextStatus(status: RequestStatus, action: Action, endKind?: 'exp
 
 const ACTION_PAST: Record<Action, string> = {
   approve: 'approved',
+  record_approval: 'approved',
   reject: 'rejected',
   cancel: 'cancelled',
   time_out: 'timed out',

@@ -501,6 +501,11 @@ export interface OwnerRouting {
   explanation: string;
   /** Targets with no owner of their own ("checkout"): the usual routing adds its groups for them. */
   uncovered: string[];
+  /**
+   * Which groups own which targets ("payments" → payments-owners). Each distinct set of owning groups must
+   * approve on its own; without it, any one of `groups` approves for every target.
+   */
+  owners?: { groups: string[]; targets: string[] }[];
 }
 
 /** One thing a provider's {@link AccessProvider.inspect} found at its targets. */

@@ -5,7 +5,7 @@
  * disagreement with them. Events written before a field was recorded in them leave that field unchecked.
  */
 import { canonicalJson } from './canonical-json.js';
-import type { AccessRequest, AuditEvent, Json } from './types.js';
+import type { AccessRequest, ApprovalRequirement, AuditEvent, GivenApproval, Json } from './types.js';
 
 /** One field whose stored value is not what the events recorded. */
 export interface FieldMismatch {
@@ -18,7 +18,7 @@ export interface FieldMismatch {
 
 /** The security fields as the events recorded them; a field the events never recorded is absent. */
 export type RecordedFields = Partial<
-  Pick<AccessRequest, 'requester' | 'requestedBy' | 'toolName' | 'toolParams' | 'approverGroups' | 'approvers' | 'ttlSeconds' | 'expiresAt' | 'grantedWith' | 'status' | 'decidedBy' | 'enforcerRequestId'>
+  Pick<AccessRequest, 'requester' | 'requestedBy' | 'toolName' | 'toolParams' | 'approverGroups' | 'approvers' | 'ttlSeconds' | 'expiresAt' | 'grantedWith' | 'status' | 'decidedBy' | 'enforcerRequestId' | 'approvalRequirements' | 'approvals'>
 > & { requesterId?: string; requestedById?: string; approverIds?: string[] };
 
 /** Replays one request's events, in order, into the fields they recorded. */
@@ -39,7 +39,19 @@ export function recordedFields(events: readonly AuditEvent[]): RecordedFields {
       if (isStrings(d.groups)) r.approverGroups = d.groups;
       if (isStrings(d.approvers)) r.approvers = d.approvers;
       if (isStrings(d.approver_ids)) r.approverIds = d.approver_ids;
-    } else if (event.type === 'request_approved' || event.type === 'request_rejected') {
+      // Requests made since multi-approval record what they need; their approvals are then tracked too.
+      if (Array.isArray(d.requirements)) {
+        r.approvalRequirements = d.requirements.flatMap((item) => (isRequirement(item) ? [toRequirement(item)] : []));
+        r.approvals = [];
+      }
+    } else if (event.type === 'approval_recorded' && r.approvals) {
+      r.approvals = [...r.approvals, givenApproval(event)];
+    } else if (event.type === 'approval_withdrawn' && r.approvals) {
+      const withdrawn = d.approver;
+      r.approvals = r.approvals.filter((a) => a.approver !== withdrawn);
+    }
+    if (event.type === 'request_approved' && r.approvals) r.approvals = [...r.approvals, givenApproval(event)];
+    if (event.type === 'request_approved' || event.type === 'request_rejected') {
       r.decidedBy = event.actor;
       if (typeof d.ttl_seconds === 'number') r.ttlSeconds = d.ttl_seconds;
       if (typeof d.expires_at_ms === 'number') r.expiresAt = d.expires_at_ms;
@@ -67,8 +79,10 @@ export function compareWithEvents(request: AccessRequest, events: readonly Audit
   };
   const mismatches: FieldMismatch[] = [];
   for (const field of Object.keys(recorded) as (keyof RecordedFields)[]) {
-    const expected = canonicalJson(recorded[field]);
-    const actual = canonicalJson(stored[field] ?? null);
+    // When an approval was given is not a security field (and the row's copy may differ by a millisecond).
+    const value = (v: unknown) => (field === 'approvals' && Array.isArray(v) ? v.map(({ at: _at, ...rest }: GivenApproval) => rest) : v);
+    const expected = canonicalJson(value(recorded[field]) as Json);
+    const actual = canonicalJson((value(stored[field]) ?? null) as Json);
     if (expected !== actual) mismatches.push({ field: FIELD_NAMES[field], row: actual.slice(0, 200), events: expected.slice(0, 200) });
   }
   return mismatches;
@@ -103,7 +117,35 @@ const FIELD_NAMES: Record<keyof RecordedFields, string> = {
   status: 'status',
   decidedBy: 'decided_by',
   enforcerRequestId: 'enforcer_request_id',
+  approvalRequirements: 'approval_requirements',
+  approvals: 'approvals',
 };
+
+/** The approval an `approval_recorded` or final `request_approved` event records. */
+function givenApproval(event: AuditEvent): GivenApproval {
+  const d = event.data;
+  return {
+    approver: event.actor,
+    ...(typeof d.approver_id === 'string' ? { approverId: d.approver_id } : typeof d.decided_by_id === 'string' ? { approverId: d.decided_by_id } : {}),
+    at: event.at,
+    counts: isStrings(d.counts) ? d.counts : [],
+    ...(typeof d.ttl_asked_seconds === 'number' ? { ttlSeconds: d.ttl_asked_seconds } : {}),
+    ...(typeof d.reason === 'string' && d.reason !== '' ? { reason: d.reason } : {}),
+  };
+}
+
+function isRequirement(value: Json): value is { [key: string]: Json } {
+  return isObject(value) && typeof value.label === 'string' && isStrings(value.groups) && typeof value.required === 'number';
+}
+
+function toRequirement(item: { [key: string]: Json }): ApprovalRequirement {
+  return {
+    label: item.label as string,
+    groups: item.groups as string[],
+    required: item.required as number,
+    ...(isStrings(item.targets) ? { targets: item.targets } : {}),
+  };
+}
 
 function setString<K extends keyof RecordedFields>(r: RecordedFields, key: K, value: Json | undefined): void {
   if (typeof value === 'string' && value !== '') (r as Record<string, unknown>)[key] = value;

@@ -24,6 +24,8 @@ export interface PolicySettings {
   maxRequestsPerHour: number;
   /** Most refused decisions (self-approval, not eligible) recorded per request; later ones are refused unrecorded. */
   maxRefusedDecisionsPerRequest: number;
+  /** Distinct approvers each requirement of a request needs, unless its entry says otherwise. */
+  approvalsRequired: number;
   /** How many removals one sweeper runs at once, so one slow target delays nobody else. */
   removalConcurrency: number;
   /** A removal's lease: renewed while it runs; once it lapses another process may take the removal over. */
@@ -46,6 +48,7 @@ export const DEFAULT_POLICY: PolicySettings = {
   grantingLeaseSeconds: 15 * 60,
   maxRequestsPerHour: 20,
   maxRefusedDecisionsPerRequest: 20,
+  approvalsRequired: 1,
   removalConcurrency: 8,
   removalLeaseSeconds: 10,
   notifyAttempts: 12,

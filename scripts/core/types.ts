@@ -27,6 +27,30 @@ export interface ApproverRouting {
   explanation: string;
 }
 
+/**
+ * One approval a request needs: `required` distinct people, each an ACTIVE member of one of `groups` when they
+ * approve. `label` names it for people and in the audit log ("payments-owners").
+ */
+export interface ApprovalRequirement {
+  label: string;
+  groups: string[];
+  required: number;
+  /** The targets this requirement stands for (namespaces), when the owners of the targets chose it. */
+  targets?: string[];
+}
+
+/** One approval a person gave, and the requirements it counts toward (by label). */
+export interface GivenApproval {
+  approver: string;
+  /** The approver's directory id, when the directory has ids. */
+  approverId?: string;
+  at: number;
+  counts: string[];
+  /** A shorter TTL this approver asked for; the grant gets the shortest any approver asked for. */
+  ttlSeconds?: number;
+  reason?: string;
+}
+
 /** A Slack (or other) message the package posted and may update later. */
 export interface MessageRef {
   channel: string;
@@ -56,6 +80,14 @@ export interface AccessRequest {
   /** ACTIVE members of the approver groups at request time, requester excluded. */
   approvers: string[];
   routing: ApproverRouting;
+  /**
+   * The approvals the request needs before it is granted: one entry per owning group (the owners of each
+   * namespace), each asking `required` distinct people. Absent on rows made before multi-approval: those need
+   * one approval from any of `approverGroups` (see {@link requirementsOf}).
+   */
+  approvalRequirements?: ApprovalRequirement[];
+  /** The approvals given so far, in order; the last one moves the request on once every requirement is met. */
+  approvals?: GivenApproval[];
   /** What approval will grant, rendered before approval so approvers see exactly what they approve. */
   preview: GrantPreview;
   createdAt: number;

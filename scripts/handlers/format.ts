@@ -1,3 +1,4 @@
+import { approvalProgress, progressLines } from '../core/approval-progress.js';
 import { formatDuration } from '../core/duration.js';
 import { describeStatus } from '../core/lifecycle.js';
 import { escapeUnsafe, quoted, quotedJson, theirWords } from '../core/quote.js';
@@ -22,6 +23,7 @@ export function requestJson(request: AccessRequest): Record<string, unknown> {
     approver_groups: request.approverGroups,
     approvers: request.approvers,
     routing: request.routing,
+    approvals: approvalsJson(request),
     will_grant: request.preview.summary,
     created_at: exact(request.createdAt),
     decided_by: request.decidedBy ?? null,
@@ -32,6 +34,19 @@ export function requestJson(request: AccessRequest): Record<string, unknown> {
     end_reason: request.endReason ?? null,
     last_error: request.lastError ?? null,
   };
+}
+
+/** Each approval the request needs, whether it is met, and who gave it, for `--output json` and the console. */
+export function approvalsJson(request: AccessRequest): Record<string, unknown>[] {
+  return approvalProgress(request).map((state) => ({
+    requirement: state.requirement.label,
+    groups: state.requirement.groups,
+    required: state.requirement.required,
+    targets: state.requirement.targets ?? [],
+    met: state.met,
+    missing: state.missing,
+    approved_by: state.approvals.map((a) => ({ approver: a.approver, at: exact(a.at), ...(a.ttlSeconds !== undefined ? { ttl_seconds: a.ttlSeconds } : {}) })),
+  }));
 }
 
 /** The people on a request as the package shows them: addresses a person typed are quoted too. */
@@ -64,6 +79,7 @@ export function requestDetails(request: AccessRequest): string {
     theirWords('Why', request.justification),
     `Approvers: ${request.approvers.join(', ')} (${request.approverGroups.join(', ')})`,
     `Why these approvers: ${escapeUnsafe(request.routing.explanation)}`,
+    ...approvalLines(request),
     `Will grant: ${request.preview.summary.map(escapeUnsafe).join('; ')}`,
   ];
   if (request.decidedBy) lines.push(`Decided by: ${request.decidedBy} at ${iso(request.decidedAt)}`);
@@ -71,6 +87,13 @@ export function requestDetails(request: AccessRequest): string {
   if (request.endReason) lines.push(theirWords('Reason', request.endReason, reasonAuthor(request)));
   if (request.lastError) lines.push(`Last removal error: ${escapeUnsafe(request.lastError)} (attempt ${request.endAttempts}, retrying)`);
   return lines.join('\n');
+}
+
+/** "Approvals needed:" with one line per requirement, when there is more than one approval to give. */
+function approvalLines(request: AccessRequest): string[] {
+  const states = approvalProgress(request);
+  if (states.length === 1 && states[0]!.requirement.required === 1 && request.status !== 'approval_pending') return [];
+  return ['Approvals needed:', ...progressLines(states).map((line) => `  - ${escapeUnsafe(line)}`)];
 }
 
 /** Whose words an end reason is: the approver's (rejection), the revoker's or requester's, or the package's. */

@@ -1,4 +1,5 @@
 import { formatDuration } from '../core/duration.js';
+import { approvalProgress, progressLines } from '../core/approval-progress.js';
 import { decideRequest } from '../core/use-cases/decide-request.js';
 import { requestAccess, type RequestOutcome } from '../core/use-cases/request-access.js';
 import { escapeUnsafe } from '../core/quote.js';
@@ -68,7 +69,11 @@ export const approveToolAccessRequest: ToolHandler = {
       approverEmail: ctx.env.KUBIYA_USER_EMAIL,
     });
     let human: string;
-    if (request.status !== 'access_granted') {
+    if (request.status === 'approval_pending') {
+      // An approval that leaves others needed: say what it counted for and what the request still waits for.
+      const states = approvalProgress(request);
+      human = `Recorded your approval of request ${request.id}. Nothing is granted until every approval it needs is given:\n${progressLines(states).map((line) => `- ${line}`).join('\n')}`;
+    } else if (request.status !== 'access_granted') {
       human = `Rejected request ${request.id}; ${request.requester} has been told${request.endReason ? ', with the reason given' : ''}.`;
     } else if (request.preview.recordOnly) {
       human = `Approved request ${request.id}: recorded that ${request.requester} may run ${request.toolName} until ${iso(request.expiresAt)} (${formatDuration(request.ttlSeconds)}). Nothing was written anywhere.\n${RECORD_ONLY_WARNING}`;

@@ -16,10 +16,19 @@ export async function namespaceOwners(cluster: KubeClusterSettings, api: KubeCal
   const groups = new Set<string>();
   const said: string[] = [];
   const uncovered: string[] = [];
+  const owners: { groups: string[]; targets: string[] }[] = [];
+  // Namespaces owned by the same groups share one approval; each other set of owners approves on its own.
+  const own = (owning: string[], namespace: string) => {
+    const key = [...owning].sort().join('\n');
+    const found = owners.find((o) => [...o.groups].sort().join('\n') === key);
+    if (found) found.targets.push(namespace);
+    else owners.push({ groups: [...owning], targets: [namespace] });
+  };
   for (const namespace of namespaces) {
     const mapped = cluster.namespaceApprovers[namespace] ?? Object.entries(cluster.namespaceApprovers).find(([pattern]) => matchesPattern(pattern, namespace))?.[1];
     if (mapped && mapped.length > 0) {
       mapped.forEach((g) => groups.add(g));
+      own(mapped, namespace);
       said.push(`${namespace} is owned by ${mapped.join(', ')} (config namespace_approvers)`);
       continue;
     }
@@ -29,6 +38,7 @@ export async function namespaceOwners(cluster: KubeClusterSettings, api: KubeCal
     const refused = named.filter((g) => !allowed.includes(g));
     if (allowed.length > 0) {
       allowed.forEach((g) => groups.add(g));
+      own(allowed, namespace);
       said.push(`${namespace} is owned by ${allowed.join(', ')} (namespace annotation)${refused.length ? `; ignored, not in annotation_allowlist: ${refused.join(', ')}` : ''}`);
     } else {
       uncovered.push(namespace);
@@ -36,5 +46,5 @@ export async function namespaceOwners(cluster: KubeClusterSettings, api: KubeCal
     }
   }
   if (groups.size === 0) return undefined;
-  return { groups: [...groups], explanation: `${said.join('; ')}.`, uncovered };
+  return { groups: [...groups], explanation: `${said.join('; ')}.`, uncovered, owners };
 }

@@ -3,6 +3,7 @@
  * the approvers' message as soon as the request leaves `approval_pending`.
  */
 import { lingeringApprovalNotice } from '../../core/enforcer-lingering.js';
+import { approvalProgress } from '../../core/approval-progress.js';
 import type { AccessRequest } from '../../core/types.js';
 import { isoUtc, mrkdwn } from './mrkdwn.js';
 
@@ -14,7 +15,7 @@ export function describeStatus(request: AccessRequest): string {
   const ended = when(request.endedAt ?? request.updatedAt);
   switch (request.status) {
     case 'approval_pending':
-      return ':hourglass_flowing_sand: *Waiting for a decision* from one of the approvers.';
+      return pendingText(request);
     case 'granting':
       return `:gear: *Approved* by ${decided}. Granting access now…`;
     case 'access_granted':
@@ -40,11 +41,34 @@ export function describeStatus(request: AccessRequest): string {
   }
 }
 
+/**
+ * While pending: one approver decides, or, when several approvals are needed (one per owning group, or
+ * `approvals.required` people), one line per requirement saying who approved and what is still missing.
+ */
+function pendingText(request: AccessRequest): string {
+  const states = approvalProgress(request);
+  if (states.length === 1 && states[0]!.requirement.required === 1) {
+    return ':hourglass_flowing_sand: *Waiting for a decision* from one of the approvers.';
+  }
+  const lines = states.map((state) => {
+    const who = state.approvals.map((a) => mrkdwn(a.approver, 254)).join(', ');
+    const label = mrkdwn(state.requirement.label, 200);
+    const targets = state.requirement.targets?.length ? ` (${mrkdwn(state.requirement.targets.join(', '), 300)})` : '';
+    if (state.met) return `:white_check_mark: *${label}*${targets}: approved by ${who}`;
+    const count = state.requirement.required > 1 ? ` ${state.approvals.length} of ${state.requirement.required}` : '';
+    return `:hourglass_flowing_sand: *${label}*${targets}: waiting${count}${who ? ` (approved so far by ${who})` : ''}`;
+  });
+  // Bounded: a section's text is at most 3,000 characters whatever the number of groups.
+  return `*Waiting for approvals* (every line must be approved; one rejection rejects the request)\n${lines.join('\n')}`.slice(0, 2900);
+}
+
 /** A short plain phrase for notifications: "approved by a@x until 2026-…Z". */
 export function statusPhrase(request: AccessRequest): string {
   switch (request.status) {
-    case 'approval_pending':
-      return 'waiting for a decision';
+    case 'approval_pending': {
+      const open = approvalProgress(request).filter((state) => !state.met);
+      return request.approvals?.length ? `waiting for ${open.map((state) => state.requirement.label).join(', ')}` : 'waiting for a decision';
+    }
     case 'granting':
     case 'access_granted':
       return `approved by ${request.decidedBy ?? 'an approver'}`;

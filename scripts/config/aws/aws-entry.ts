@@ -9,6 +9,8 @@ export interface AwsEntryInput {
   settings: Record<string, Json>;
   maxTtlSeconds: number;
   approverGroups?: string[];
+  /** Distinct approvers each requirement needs, when the entry sets `approvals.required`. */
+  approvalsRequired?: number;
   revokeTool?: string;
 }
 
@@ -28,6 +30,7 @@ export function awsEntry(input: AwsEntryInput): CatalogEntry {
     maxTtlSeconds: input.maxTtlSeconds,
     defaultTtlSeconds: Math.min(3600, input.maxTtlSeconds),
     ...(input.approverGroups && input.approverGroups.length > 0 ? { approverGroups: input.approverGroups } : {}),
+    ...(input.approvalsRequired ? { approvalsRequired: input.approvalsRequired } : {}),
     paramsSchema: { ...NO_PARAMS, properties: {} },
     validateParams: (params) =>
       Object.keys(params).map((key) => ({ path: `/${key}`, message: `${input.name} takes no parameters; remove "${key}" (what it grants is fixed by the config).` })),

@@ -12,6 +12,8 @@ const ACCOUNT_ID = '^\\d{12}$';
 const IAM_NAME = '^[\\w+=,.@-]{1,128}$';
 const BUCKET = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
 const GROUPS = { type: 'array', items: { type: 'string', minLength: 1 } };
+/** `approvals: { required: 2 }`: how many distinct approvers the entry needs (default `approvals.required`). */
+const APPROVALS = { type: 'object', additionalProperties: false, properties: { required: { type: 'integer', minimum: 1, maximum: 10 } } } as const;
 const TEXT = { type: 'string', minLength: 1, maxLength: 1024 };
 
 /** The config's `policies`: existing IAM policies, each becoming `request_<request_name slug>`. */
@@ -31,6 +33,7 @@ export const policiesSchema = {
       description: TEXT,
       session_duration: { type: 'string', pattern: ISO_DURATION },
       approver_groups: GROUPS,
+      approvals: APPROVALS,
     },
   },
 } as const;
@@ -53,6 +56,7 @@ export const accessConfigsSchema = {
       permission_set: { type: 'string', pattern: '^[\\w+=,.@-]{1,32}$' },
       session_duration: { type: 'string', pattern: ISO_DURATION },
       approver_groups: GROUPS,
+      approvals: APPROVALS,
       long_sessions: { enum: ['refuse', 'cap'] },
     },
   },
@@ -76,6 +80,7 @@ export const s3ConfigsSchema = {
       policy_template: { enum: ['S3ReadOnlyPolicy', 'S3FullAccessPolicy'] },
       session_duration: { type: 'string', pattern: ISO_DURATION },
       approver_groups: GROUPS,
+      approvals: APPROVALS,
     },
   },
 } as const;
@@ -135,6 +140,7 @@ export const awsSectionSchema = {
           session_duration: { type: 'string', pattern: ISO_DURATION },
           account_id: { type: 'string', pattern: ACCOUNT_ID },
           approver_groups: GROUPS,
+      approvals: APPROVALS,
         },
       },
     },
@@ -177,6 +183,7 @@ export const awsSectionSchema = {
           account_id: { type: 'string', pattern: ACCOUNT_ID },
           buckets: { type: 'array', items: { type: 'string', pattern: BUCKET } },
           approver_groups: GROUPS,
+      approvals: APPROVALS,
           allow_permission_management: { type: 'boolean' },
         },
       },

@@ -33,6 +33,7 @@ interface PolicyConfig {
   description?: string;
   session_duration?: string;
   approver_groups?: string[];
+  approvals?: { required?: number };
 }
 
 /**
@@ -52,7 +53,7 @@ export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entr
   // Where each entry came from (file and entry), so a clash of generated tool names names both.
   const sources = new Map<CatalogEntry, string>();
   const configName = options.configPath ?? 'the config';
-  const base = (name: string, description: string, provider: string, settings: Record<string, Json>, duration: string | undefined, groups: string[] | undefined, where: string, revokeTool?: string) =>
+  const base = (name: string, description: string, provider: string, settings: Record<string, Json>, duration: string | undefined, groups: string[] | undefined, where: string, revokeTool?: string, approvals?: { required?: number }) =>
     tag(where, awsEntry({
       name,
       description,
@@ -61,6 +62,7 @@ export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entr
       maxTtlSeconds: duration ? durationSeconds(duration, where) : options.defaults.maxTtlSeconds,
       approverGroups: groups ?? options.defaults.approverGroups,
       revokeTool,
+      approvalsRequired: approvals?.required,
     }));
   const tag = (where: string, entry: CatalogEntry): CatalogEntry => {
     sources.set(entry, where.replace(/, field [\w.[\]]+$/, '').replace(/^the config/, configName));
@@ -71,7 +73,7 @@ export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entr
     const slug = requireSlug(policy.request_name, `${cfg}: policies[${i}], field request_name`);
     const description = policy.description ?? `Request temporary access to the IAM policy ${policy.policy_name} in AWS account ${policy.aws_account_id} (${policy.request_name}).`;
     entries.push(
-      base(`request_${slug}`, description, 'aws-iam-policy', { policy_name: policy.policy_name, aws_account_id: policy.aws_account_id, request_name: policy.request_name }, policy.session_duration, policy.approver_groups, `${cfg}: policies[${i}] (${JSON.stringify(policy.request_name)})`),
+      base(`request_${slug}`, description, 'aws-iam-policy', { policy_name: policy.policy_name, aws_account_id: policy.aws_account_id, request_name: policy.request_name }, policy.session_duration, policy.approver_groups, `${cfg}: policies[${i}] (${JSON.stringify(policy.request_name)})`, undefined, policy.approvals),
     );
   }
 
@@ -84,7 +86,7 @@ export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entr
     // set's session duration with them at preview and at grant time.
     const maxTtlSeconds = durationSeconds(config.session_duration, `${where}, field session_duration`);
     const settings = { account_id: config.account_id, permission_set: config.permission_set, display_name: key, max_ttl_seconds: maxTtlSeconds, long_sessions: config.long_sessions ?? 'refuse' };
-    entries.push(base(`jit_session_grant_${slug}`, config.description, 'aws-identity-center', settings, config.session_duration, config.approver_groups, `${where}, field session_duration`, `jit_session_revoke_${slug}`));
+    entries.push(base(`jit_session_grant_${slug}`, config.description, 'aws-identity-center', settings, config.session_duration, config.approver_groups, `${where}, field session_duration`, `jit_session_revoke_${slug}`, config.approvals));
   }
 
   const s3 = await loadS3Configs(options.configDir, section.s3ConfigsFile, inline(section.s3ConfigsInline, 's3_configs'));
@@ -92,7 +94,7 @@ export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entr
     const where = `${s3.path}: entry ${JSON.stringify(key)}`;
     const slug = requireSlug(config.name, `${where}, field name`);
     const settings = { buckets: config.buckets, policy_template: config.policy_template, display_name: key };
-    entries.push(base(`s3_grant_${slug}`, config.description, 'aws-s3', settings, config.session_duration, config.approver_groups, `${where}, field session_duration`, `s3_revoke_${slug}`));
+    entries.push(base(`s3_grant_${slug}`, config.description, 'aws-s3', settings, config.session_duration, config.approver_groups, `${where}, field session_duration`, `s3_revoke_${slug}`, config.approvals));
   }
 
   for (const [i, role] of section.settings.roleTrust.entries()) {
@@ -100,7 +102,7 @@ export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entr
     const slug = requireSlug(role.name, `${where}, field name`);
     const settings: Record<string, Json> = { role_name: role.roleName, ...(role.accountId ? { account_id: role.accountId } : {}) };
     const groups = section.raw.role_trust?.[i]?.approver_groups;
-    entries.push(base(`role_trust_grant_${slug}`, role.description, 'aws-role-trust', settings, role.sessionDuration, groups, `${where}, field session_duration`, `role_trust_revoke_${slug}`));
+    entries.push(base(`role_trust_grant_${slug}`, role.description, 'aws-role-trust', settings, role.sessionDuration, groups, `${where}, field session_duration`, `role_trust_revoke_${slug}`, section.raw.role_trust?.[i]?.approvals));
   }
 
   for (const [i, dynamic] of section.settings.dynamicPolicies.entries()) {
@@ -108,7 +110,7 @@ export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entr
     const slug = requireSlug(dynamic.name, `${where}, field name`);
     const settings: Record<string, Json> = { template: dynamic.template, buckets: dynamic.buckets, ...(dynamic.accountId ? { account_id: dynamic.accountId } : {}) };
     const groups = section.raw.dynamic_policies?.[i]?.approver_groups;
-    entries.push(base(`iam_grant_${slug}`, dynamic.description, 'aws-iam-dynamic', settings, dynamic.sessionDuration, groups, `${where}, field session_duration`, `iam_revoke_${slug}`));
+    entries.push(base(`iam_grant_${slug}`, dynamic.description, 'aws-iam-dynamic', settings, dynamic.sessionDuration, groups, `${where}, field session_duration`, `iam_revoke_${slug}`, section.raw.dynamic_policies?.[i]?.approvals));
   }
 
   assertUniqueNames(entries, sources);

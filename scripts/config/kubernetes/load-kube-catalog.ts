@@ -19,6 +19,7 @@ interface ClusterFile {
   subjects?: { kind?: 'User' | 'Group'; name?: string; allowed_domains?: string[]; overrides?: Record<string, string> };
   max_ttl?: string;
   approver_groups?: string[];
+  approvals?: { required?: number };
   requester_groups?: string[];
   namespace_approvers?: Record<string, string[]>;
   annotation_allowlist?: string[];
@@ -85,6 +86,7 @@ function clusterEntry(cluster: KubeClusterSettings, file: ClusterFile, maxTtlSec
     defaultTtlSeconds: Math.min(3600, maxTtlSeconds),
     ...(file.approver_groups?.length ? { approverGroups: file.approver_groups } : {}),
     ...(file.requester_groups?.length ? { requesterGroups: file.requester_groups } : {}),
+    ...(file.approvals?.required ? { approvalsRequired: file.approvals.required } : {}),
     paramsSchema: {
       type: 'object',
       additionalProperties: false,

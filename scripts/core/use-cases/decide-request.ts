@@ -1,16 +1,14 @@
-import { formatDuration } from '../duration.js';
 import { describeStatus } from '../lifecycle.js';
 import { ConflictError, PermissionError, ValidationError } from '../errors.js';
 import { normaliseEmail } from '../identity.js';
 import { quoted } from '../quote.js';
-import { mayBeSamePerson, requestedByOf, requesterOf, resolveParty } from '../people.js';
+import { mayBeSamePerson, requestedByOf, requesterOf, resolveParty, type Party } from '../people.js';
 import type { AccessRequest, Json } from '../types.js';
 import { isEligibleApprover } from './approvers.js';
 import type { JitDeps } from './deps.js';
 import { loadRequest } from './load-request.js';
+import { recordApproval } from './record-approval.js';
 import { resolveTtl } from './request-validation.js';
-import { grantContext, pinnedTarget } from './grant-context.js';
-import { grantRequest } from './grant-request.js';
 import { transition } from './transition.js';
 import { checkRow } from './verify-row.js';
 
@@ -27,9 +25,18 @@ export interface DecideInput {
 }
 
 /**
+ * How often a decision is retried when another decision changed the request first. Each retry re-reads the
+ * request, so approvals given at the same moment by different groups all count; the bound only stops a
+ * pathological storm of writers.
+ */
+const DECISION_ATTEMPTS = 8;
+
+/**
  * Approves or rejects a pending request. Self-approval and approvers outside the request's groups are refused
- * (and audited); of two approvers acting at once exactly one decides and the other is told who did.
- * Approval then grants the access through the entry's provider.
+ * (and audited). A request may need several approvals (one per owning group, or `approvals.required` people):
+ * an approval that leaves some missing is recorded and the request stays pending; the one that completes them
+ * grants the access through the entry's provider. One rejection rejects it. Decisions that race are each
+ * retried on the request as it now is, so none is lost and the access is granted once.
  */
 export async function decideRequest(deps: JitDeps, input: DecideInput): Promise<AccessRequest> {
   const approver = normaliseEmail(input.approverEmail, 'KUBIYA_USER_EMAIL (the approver running the tool)');
@@ -37,7 +44,7 @@ export async function decideRequest(deps: JitDeps, input: DecideInput): Promise<
   if (action !== 'approve' && action !== 'reject') {
     throw new ValidationError('approval.invalid_action', `approval_action must be "approve" or "reject", not ${quoted(input.action ?? '', 20)}.`);
   }
-  const request = await loadRequest(deps, input.requestId);
+  let request = await loadRequest(deps, input.requestId);
   // The approver as the directory knows them: compared by id with the people recorded on the request.
   const actor = await resolveParty(deps.directory, approver);
 
@@ -55,6 +62,25 @@ export async function decideRequest(deps: JitDeps, input: DecideInput): Promise<
       `${approver} is not an active member of a group that may decide request ${request.id}. Its approvers were named in the approvers' Slack message.`,
     );
   }
+  const reason = (input.reason ?? '').trim().slice(0, 500);
+  for (let attempt = 0; attempt < DECISION_ATTEMPTS; attempt++) {
+    request = await decidable(deps, request);
+    const decided =
+      action === 'reject'
+        ? await reject(deps, request, actor, reason)
+        : await recordApproval(deps, request, actor, { ttlSeconds: approvedTtl(deps, request, input.ttl), reason });
+    if (decided) return decided;
+    // Another decision changed the request first: decide again on the request as it is now.
+    request = await loadRequest(deps, request.id);
+  }
+  throw new ConflictError('approval.busy', `Request ${request.id} is being decided by several approvers at once; nothing was changed by you. Try again in a moment.`);
+}
+
+/**
+ * The request if it can still be decided: pending, within its approval window and as its audit trail says.
+ * Otherwise the reason it cannot, as an error (a request past its window is closed on the way).
+ */
+async function decidable(deps: JitDeps, request: AccessRequest): Promise<AccessRequest> {
   if (request.status !== 'approval_pending') throw alreadyDecided(request);
   if (deps.clock.now() >= request.createdAt + deps.policy.approvalTimeoutSeconds * 1000) {
     // Past its approval window: no sweep may have closed it yet, but a decision now would be a late one.
@@ -64,21 +90,8 @@ export async function decideRequest(deps: JitDeps, input: DecideInput): Promise<
     });
     throw new ConflictError('approval.timed_out', `Request ${request.id} waited longer than the approval timeout and is closed; ${request.requester} must ask again.`);
   }
-  const entry = deps.catalog.get(request.toolName);
-  const ttlSeconds = action === 'approve' && input.ttl?.trim() && entry ? resolveTtl(input.ttl, entry, 'ttl (override)') : request.ttlSeconds;
-  if (action === 'approve' && !entry) {
-    throw new ConflictError('approval.tool_removed', `${request.toolName} is no longer in the configuration, so request ${request.id} cannot be granted. Reject it instead.`);
-  }
-  if (action === 'approve' && ttlSeconds > entry!.maxTtlSeconds) {
-    // The maximum may have been lowered since the request was made: what is granted must fit today's.
-    throw new ValidationError(
-      'request.ttl_over_maximum',
-      `Request ${request.id} asks for ${formatDuration(ttlSeconds)}, longer than the maximum for ${entry!.name} now, ${formatDuration(entry!.maxTtlSeconds)}. Approve it with a ttl of ${formatDuration(entry!.maxTtlSeconds)} or less, or reject it.`,
-      { maxSeconds: entry!.maxTtlSeconds },
-    );
-  }
   // What the approver decides on is what the approvers were shown: a row edited since (wider parameters,
-  // another person, another TTL) disagrees with its chained events and is not decided at all.
+  // another person, another TTL, approvals nobody gave) disagrees with its chained events and is not decided.
   const { mismatches } = await checkRow(deps, request, 'decision');
   if (mismatches.length > 0) {
     throw new ConflictError(
@@ -86,58 +99,34 @@ export async function decideRequest(deps: JitDeps, input: DecideInput): Promise<
       `Request ${request.id} cannot be decided: its stored ${mismatches.map((m) => m.field).join(', ')} no longer match${mismatches.length === 1 ? 'es' : ''} what was requested and shown to the approvers (its audit trail). An operator must check the database (kubiya-jit audit verify); the requester can ask again.`,
     );
   }
+  return request;
+}
+
+/** The TTL this approver asks for: the override, within the entry's maximum, or undefined for none. */
+function approvedTtl(deps: JitDeps, request: AccessRequest, ttl: string | undefined): number | undefined {
+  const entry = deps.catalog.get(request.toolName);
+  return ttl?.trim() && entry ? resolveTtl(ttl, entry, 'ttl (override)') : undefined;
+}
+
+async function reject(deps: JitDeps, request: AccessRequest, actor: Party, reason: string): Promise<AccessRequest | undefined> {
   const now = deps.clock.now();
-  const reason = (input.reason ?? '').trim().slice(0, 500);
   const personIds = actor.id ? { ...request.personIds, decidedBy: actor.id } : request.personIds;
-  const decidedById: Record<string, Json> = actor.id ? { decided_by_id: actor.id } : {};
-
-  if (action === 'reject') {
-    const rejected = await transition(
-      deps,
-      request,
-      'reject',
-      { decidedBy: approver, decidedAt: now, endedAt: now, endReason: reason || undefined, personIds },
-      [{ type: 'request_rejected', actor: approver, data: { ...decidedById, ...(reason ? { reason } : {}) } }],
-      { approvers: true, requester: 'rejected' },
-    );
-    if (!rejected) throw alreadyDecided(await loadRequest(deps, request.id));
-    return rejected;
-  }
-
-  const expiresAt = now + ttlSeconds * 1000;
-  // What removal will need is recorded now, so no later config change (or breakage) can stand in its way.
-  const grantedWith = await pinnedTarget(deps, entry!, grantContext({ ...request, expiresAt, decidedBy: approver }, entry!));
-  const approved = await transition(
+  const data: Record<string, Json> = { ...(actor.id ? { decided_by_id: actor.id } : {}), ...(reason ? { reason } : {}) };
+  return transition(
     deps,
     request,
-    'approve',
-    { decidedBy: approver, decidedAt: now, ttlSeconds, expiresAt, grantedWith, personIds },
-    [
-      {
-        type: 'request_approved',
-        actor: approver,
-        // The expiry and what is granted are chained here: the sweeper and audit verify trust these, not the row.
-        data: {
-          ttl_seconds: ttlSeconds,
-          expires_at_ms: expiresAt,
-          expires_at: new Date(expiresAt).toISOString(),
-          granted_with: grantedWith as unknown as Json,
-          ...decidedById,
-          ...(reason ? { reason } : {}),
-          ...(ttlSeconds !== request.ttlSeconds ? { requested_ttl_seconds: request.ttlSeconds } : {}),
-        },
-      },
-    ],
+    'reject',
+    { decidedBy: actor.email, decidedAt: now, endedAt: now, endReason: reason || undefined, personIds },
+    [{ type: 'request_rejected', actor: actor.email, data }],
+    { approvers: true, requester: 'rejected' },
   );
-  if (!approved) throw alreadyDecided(await loadRequest(deps, request.id));
-  return grantRequest(deps, approved, entry!);
 }
 
 /**
  * Records a refused decision, up to `approvals.max_refused_decisions` per request; past that bound the attempt
  * is refused with its own clear error and stores nothing, so nobody can grow the audit log without limit.
  */
-async function refuse(deps: JitDeps, request: AccessRequest, approver: string, reason: string): Promise<void> {
+export async function refuse(deps: JitDeps, request: AccessRequest, approver: string, reason: string): Promise<void> {
   const max = deps.policy.maxRefusedDecisionsPerRequest;
   const refused = (await deps.store.auditEvents({ requestId: request.id })).filter((event) => event.type === 'decision_refused').length;
   if (refused >= max) {
@@ -150,7 +139,8 @@ async function refuse(deps: JitDeps, request: AccessRequest, approver: string, r
   await deps.store.appendAudit([{ requestId: request.id, type: 'decision_refused', actor: approver, at: deps.clock.now(), data: { reason } }]);
 }
 
-function alreadyDecided(request: AccessRequest): ConflictError {
+/** The answer to a decision on a request that is no longer waiting for one. */
+export function alreadyDecided(request: AccessRequest): ConflictError {
   const by = request.decidedBy ? ` by ${request.decidedBy}` : '';
   return new ConflictError('approval.already_decided', `Request ${request.id} is ${describeStatus(request.status)}${by}; nothing was changed.`, {
     status: request.status,

@@ -2,7 +2,7 @@ import { isJitError, PermissionError, UpstreamError } from '../errors.js';
 import { normaliseEmail } from '../identity.js';
 import type { Party } from '../people.js';
 import type { AccessRequest, GrantPreview, Json, PersonIds } from '../types.js';
-import { eligibleApprovers } from './approvers.js';
+import { approversForRequirements } from './requirement-approvers.js';
 import { checkDenial } from './enforcer-denial.js';
 import type { JitDeps } from './deps.js';
 import { grantContext } from './grant-context.js';
@@ -87,8 +87,9 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
   const ctx = grantContext({ id, requester, toolName: entry.name, toolParams: params, expiresAt: now + ttlSeconds * 1000, decidedBy: '', enforcerRequestId }, entry);
   // Validated first: a provider that names owners reads its targets, which must exist.
   await provider.validate?.(ctx);
-  const routing = await routeWithOwners(deps, provider, ctx, { entry, params, justification });
-  const approverParties = await eligibleApprovers(deps, routing.groups, [requesterParty, runnerParty]);
+  const required = entry.approvalsRequired ?? deps.policy.approvalsRequired;
+  const { routing, requirements } = await routeWithOwners(deps, provider, ctx, { entry, params, justification }, required);
+  const approverParties = await approversForRequirements(deps, requirements, [requesterParty, runnerParty]);
   const approvers = approverParties.map((p) => p.email);
   const personIds = recordedIds(requesterParty, runnerParty, approverParties);
 
@@ -112,6 +113,8 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
     approverGroups: routing.groups,
     approvers,
     routing,
+    approvalRequirements: requirements,
+    approvals: [],
     preview,
     createdAt: now,
     updatedAt: now,
@@ -150,6 +153,8 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
         ...(personIds?.approvers ? { approver_ids: personIds.approvers } : {}),
         explanation: routing.explanation,
         matches: (routing.matches ?? []) as unknown as Json,
+        // Chained, so nobody can lower what a request needs by editing its row.
+        requirements: requirements as unknown as Json,
       },
     },
   ]);

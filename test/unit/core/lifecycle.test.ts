@@ -10,6 +10,7 @@ const ALL_STATUSES: RequestStatus[] = [
 // The lifecycle of DESIGN.md, written out independently of the table under test.
 const EXPECTED: Record<Action, Partial<Record<RequestStatus, RequestStatus>>> = {
   approve: { approval_pending: 'granting' },
+  record_approval: { approval_pending: 'approval_pending' },
   reject: { approval_pending: 'access_denied' },
   cancel: { approval_pending: 'cancelled' },
   time_out: { approval_pending: 'timed_out' },
