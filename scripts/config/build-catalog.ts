@@ -50,6 +50,7 @@ function toolEntry(config: LoadedConfig, tool: ToolConfig, index: number, defaul
     approverGroups: tool.approver_groups,
     requesterGroups: tool.requester_groups,
     ...(tool.approvals?.required ? { approvalsRequired: tool.approvals.required } : {}),
+    ...(tool.approvals?.each_group ? { approvalsEachGroup: true } : {}),
     paramsSchema: schema,
     validateParams(params) {
       validator ??= compileParams(schema, where);

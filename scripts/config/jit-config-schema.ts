@@ -109,7 +109,7 @@ export const jitConfigSchema = {
           max_ttl: duration,
           default_ttl: duration,
           approver_groups: groupList,
-          approvals: { type: 'object', additionalProperties: false, properties: { required: { type: 'integer', minimum: 1, maximum: 10 } } },
+          approvals: { type: 'object', additionalProperties: false, properties: { required: { type: 'integer', minimum: 1, maximum: 10 }, each_group: { type: 'boolean' } } },
           requester_groups: groupList,
           parameters: { type: 'object' },
         },

@@ -91,7 +91,7 @@ export interface ToolConfig {
   default_ttl?: string;
   approver_groups?: string[];
   /** `required`: distinct approvers this tool needs (default `approvals.required`). */
-  approvals?: { required?: number };
+  approvals?: { required?: number; each_group?: boolean };
   requester_groups?: string[];
   /** JSON Schema of the tool's parameters. */
   parameters?: Record<string, unknown>;

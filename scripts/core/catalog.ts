@@ -24,6 +24,8 @@ export interface CatalogEntry {
   approverGroups?: string[];
   /** Distinct approvers each requirement needs (`approvals.required` on the entry); the config's default when absent. */
   approvalsRequired?: number;
+  /** Each approver group must approve on its own (`approvals.each_group`), rather than any one of them. */
+  approvalsEachGroup?: boolean;
   /** Requester groups for this entry; when absent the config's allowed requester groups apply. */
   requesterGroups?: string[];
   /** The JSON Schema of `tool_params`, shown to the teammate. */

@@ -188,3 +188,36 @@ export async function manyWriters(h: LifecycleHarness, kind: 'sqlite' | 'postgre
     await store.close();
   }
 }
+
+/**
+ * Several approvers of a request that needs one approval from each of two groups, all approving at the same
+ * moment as separate processes: every answer is an approval recorded, the grant, or a clear refusal (the
+ * requirement was met meanwhile), the request is granted exactly once with an approval from each group, and
+ * the chain stays one line. `tool` names an entry whose approver groups each must approve (`each_group`).
+ */
+export async function groupsApproveAtOnce(h: LifecycleHarness, tool: string, approvers: readonly string[], rounds: number): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    const id = (await h.request({ tool_name: tool, tool_params: '{}' })).json.request_id as string;
+    expect(id, `round ${round}`).toMatch(/^req_/);
+    const runs = await Promise.all(approvers.map((email) => h.approve(id, email)));
+    for (const run of runs.filter((r) => r.code !== 0)) {
+      expect(['approval.requirement_met', 'approval.already_decided'], run.stdout).toContain(run.json.code);
+    }
+    expect(runs.filter((r) => r.json.status === 'access_granted'), runs.map((r) => r.stdout).join('\n')).toHaveLength(1);
+    const store = h.openStore();
+    try {
+      const request = await store.get(id);
+      expect(request?.status).toBe('access_granted');
+      const counted = new Set((request?.approvals ?? []).flatMap((a) => a.counts));
+      expect(counted.size, JSON.stringify(request?.approvals)).toBe(2);
+      const types = (await store.auditEvents({ requestId: id })).map((e) => e.type);
+      expect(types.filter((t) => t === 'request_approved')).toHaveLength(1);
+      expect(types.filter((t) => t === 'access_granted')).toHaveLength(1);
+      expect(types.filter((t) => t === 'approval_recorded').length + 1).toBe(request?.approvals?.length);
+      expect(h.grants()[id]).toBeDefined();
+      expect(verifyChain(await store.auditEvents())).toMatchObject({ ok: true });
+    } finally {
+      await store.close();
+    }
+  }
+}

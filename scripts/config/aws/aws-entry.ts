@@ -11,6 +11,8 @@ export interface AwsEntryInput {
   approverGroups?: string[];
   /** Distinct approvers each requirement needs, when the entry sets `approvals.required`. */
   approvalsRequired?: number;
+  /** Every approver group must approve on its own (`approvals.each_group`). */
+  approvalsEachGroup?: boolean;
   revokeTool?: string;
 }
 
@@ -31,6 +33,7 @@ export function awsEntry(input: AwsEntryInput): CatalogEntry {
     defaultTtlSeconds: Math.min(3600, input.maxTtlSeconds),
     ...(input.approverGroups && input.approverGroups.length > 0 ? { approverGroups: input.approverGroups } : {}),
     ...(input.approvalsRequired ? { approvalsRequired: input.approvalsRequired } : {}),
+    ...(input.approvalsEachGroup ? { approvalsEachGroup: true } : {}),
     paramsSchema: { ...NO_PARAMS, properties: {} },
     validateParams: (params) =>
       Object.keys(params).map((key) => ({ path: `/${key}`, message: `${input.name} takes no parameters; remove "${key}" (what it grants is fixed by the config).` })),

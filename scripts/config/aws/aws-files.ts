@@ -13,7 +13,7 @@ export interface AccessConfig {
   permission_set: string;
   session_duration: string;
   approver_groups?: string[];
-  approvals?: { required?: number };
+  approvals?: { required?: number; each_group?: boolean };
   /** When the permission set's sessions last longer than `session_duration`: refuse (default) or lower them. */
   long_sessions?: 'refuse' | 'cap';
 }
@@ -26,7 +26,7 @@ export interface S3Config {
   policy_template: 'S3ReadOnlyPolicy' | 'S3FullAccessPolicy';
   session_duration: string;
   approver_groups?: string[];
-  approvals?: { required?: number };
+  approvals?: { required?: number; each_group?: boolean };
 }
 
 /** Entries written inline in the config instead of a file, and how errors name them. */

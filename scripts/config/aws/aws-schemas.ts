@@ -13,7 +13,7 @@ const IAM_NAME = '^[\\w+=,.@-]{1,128}$';
 const BUCKET = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
 const GROUPS = { type: 'array', items: { type: 'string', minLength: 1 } };
 /** `approvals: { required: 2 }`: how many distinct approvers the entry needs (default `approvals.required`). */
-const APPROVALS = { type: 'object', additionalProperties: false, properties: { required: { type: 'integer', minimum: 1, maximum: 10 } } } as const;
+const APPROVALS = { type: 'object', additionalProperties: false, properties: { required: { type: 'integer', minimum: 1, maximum: 10 }, each_group: { type: 'boolean' } } } as const;
 const TEXT = { type: 'string', minLength: 1, maxLength: 1024 };
 
 /** The config's `policies`: existing IAM policies, each becoming `request_<request_name slug>`. */

@@ -23,9 +23,9 @@ interface AwsSectionFile {
     overrides?: Record<string, { iam_user?: string; identity_center_user?: string; principal_arn?: string }>;
   };
   identity_center?: { instance_arn?: string; identity_store_id?: string };
-  role_trust?: { name: string; role_name: string; description: string; session_duration: string; account_id?: string; approver_groups?: string[]; approvals?: { required?: number } }[];
+  role_trust?: { name: string; role_name: string; description: string; session_duration: string; account_id?: string; approver_groups?: string[]; approvals?: { required?: number; each_group?: boolean } }[];
   policy_templates?: Record<string, { description: string; statements: { actions: string[]; resources: string[] }[] }>;
-  dynamic_policies?: { name: string; description: string; template: string; session_duration: string; account_id?: string; buckets?: string[]; approver_groups?: string[]; approvals?: { required?: number }; allow_permission_management?: boolean }[];
+  dynamic_policies?: { name: string; description: string; template: string; session_duration: string; account_id?: string; buckets?: string[]; approver_groups?: string[]; approvals?: { required?: number; each_group?: boolean }; allow_permission_management?: boolean }[];
   locks?: { lease_ms?: number; wait_ms?: number };
   verify?: { reads?: number; delay_ms?: number; writes?: number };
   poll?: { max_attempts?: number; initial_delay_ms?: number; max_delay_ms?: number };

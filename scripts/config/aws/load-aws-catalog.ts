@@ -33,7 +33,7 @@ interface PolicyConfig {
   description?: string;
   session_duration?: string;
   approver_groups?: string[];
-  approvals?: { required?: number };
+  approvals?: { required?: number; each_group?: boolean };
 }
 
 /**
@@ -53,7 +53,7 @@ export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entr
   // Where each entry came from (file and entry), so a clash of generated tool names names both.
   const sources = new Map<CatalogEntry, string>();
   const configName = options.configPath ?? 'the config';
-  const base = (name: string, description: string, provider: string, settings: Record<string, Json>, duration: string | undefined, groups: string[] | undefined, where: string, revokeTool?: string, approvals?: { required?: number }) =>
+  const base = (name: string, description: string, provider: string, settings: Record<string, Json>, duration: string | undefined, groups: string[] | undefined, where: string, revokeTool?: string, approvals?: { required?: number; each_group?: boolean }) =>
     tag(where, awsEntry({
       name,
       description,
@@ -63,6 +63,7 @@ export async function loadAwsCatalog(options: AwsCatalogOptions): Promise<{ entr
       approverGroups: groups ?? options.defaults.approverGroups,
       revokeTool,
       approvalsRequired: approvals?.required,
+      approvalsEachGroup: approvals?.each_group,
     }));
   const tag = (where: string, entry: CatalogEntry): CatalogEntry => {
     sources.set(entry, where.replace(/, field [\w.[\]]+$/, '').replace(/^the config/, configName));

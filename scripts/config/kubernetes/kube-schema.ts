@@ -53,7 +53,7 @@ export const kubeSectionSchema = {
           },
           max_ttl: duration,
           approver_groups: groupList,
-          approvals: { type: 'object', additionalProperties: false, properties: { required: { type: 'integer', minimum: 1, maximum: 10 } } },
+          approvals: { type: 'object', additionalProperties: false, properties: { required: { type: 'integer', minimum: 1, maximum: 10 }, each_group: { type: 'boolean' } } },
           requester_groups: groupList,
           namespace_approvers: { type: 'object', propertyNames: pattern, additionalProperties: groupList },
           annotation_allowlist: groupList,

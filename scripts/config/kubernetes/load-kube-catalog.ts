@@ -19,7 +19,7 @@ interface ClusterFile {
   subjects?: { kind?: 'User' | 'Group'; name?: string; allowed_domains?: string[]; overrides?: Record<string, string> };
   max_ttl?: string;
   approver_groups?: string[];
-  approvals?: { required?: number };
+  approvals?: { required?: number; each_group?: boolean };
   requester_groups?: string[];
   namespace_approvers?: Record<string, string[]>;
   annotation_allowlist?: string[];
@@ -87,6 +87,7 @@ function clusterEntry(cluster: KubeClusterSettings, file: ClusterFile, maxTtlSec
     ...(file.approver_groups?.length ? { approverGroups: file.approver_groups } : {}),
     ...(file.requester_groups?.length ? { requesterGroups: file.requester_groups } : {}),
     ...(file.approvals?.required ? { approvalsRequired: file.approvals.required } : {}),
+    ...(file.approvals?.each_group ? { approvalsEachGroup: true } : {}),
     paramsSchema: {
       type: 'object',
       additionalProperties: false,

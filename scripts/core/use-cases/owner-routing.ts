@@ -20,7 +20,12 @@ export async function routeWithOwners(deps: JitDeps, provider: AccessProvider, c
   const owners = await provider.ownerGroups?.(ctx);
   if (!owners || owners.groups.length === 0) {
     const routing = await routeApprovers(input, await deps.knowledge(), deps.policy);
-    return { routing, requirements: [{ label: groupLabel(routing.groups), groups: routing.groups, required }] };
+    // `approvals.each_group`: one approval (or `required`) from every group, not from any one of them.
+    const requirements =
+      input.entry.approvalsEachGroup && routing.groups.length > 1
+        ? routing.groups.map((group) => ({ label: group, groups: [group], required }))
+        : [{ label: groupLabel(routing.groups), groups: routing.groups, required }];
+    return { routing, requirements };
   }
   const rest = owners.uncovered.length === 0 ? undefined : await routeApprovers(input, await deps.knowledge(), deps.policy);
   const routing: ApproverRouting = {

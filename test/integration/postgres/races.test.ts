@@ -1,7 +1,7 @@
 import { afterEach, describe, it } from 'vitest';
 import { LifecycleHarness } from '../../support/lifecycle-harness.js';
 import { usePostgres } from '../../support/postgres-harness.js';
-import { approversAtOnce, killedWorker, manyWriters, workersAndToolRuns } from '../../support/race-scenarios.js';
+import { approversAtOnce, groupsApproveAtOnce, killedWorker, manyWriters, workersAndToolRuns } from '../../support/race-scenarios.js';
 
 /**
  * Sizes: the full figures (1,000 due grants, 8 × 1,000 requests) run in `npm run bench`; the suite runs
@@ -29,6 +29,15 @@ describe('PostgreSQL: separate processes racing on one database', { timeout: 300
       }),
       approvers,
     );
+  });
+
+  it('approvers of two groups that must each approve, approving at once, grant once with both approvals', async () => {
+    const harness = await start((config) => {
+      const groups = (config.directory as { groups: Record<string, unknown[]> }).groups;
+      groups['security-approvers'] = ['erin@example.com', 'frank@example.com'];
+      (config.tools as unknown[]).push({ name: 'rotate_keys', description: 'Rotate the signing keys', approver_groups: ['platform-approvers', 'security-approvers'], approvals: { each_group: true } });
+    });
+    await groupsApproveAtOnce(harness, 'rotate_keys', ['alice@example.com', 'bob@example.com', 'erin@example.com', 'frank@example.com'], 2);
   });
 
   it(`4 workers plus sweeps and tool runs end each of ${SIZE} due grants exactly once, with an intact chain`, async () => {
