@@ -5,7 +5,7 @@
 import { lingeringApprovalNotice } from '../../core/enforcer-lingering.js';
 import { approvalProgress } from '../../core/approval-progress.js';
 import type { AccessRequest } from '../../core/types.js';
-import { isoUtc, mrkdwn } from './mrkdwn.js';
+import { isoUtc, mrkdwn, truncate } from './mrkdwn.js';
 
 const REASON_MAX = 1000;
 
@@ -59,7 +59,7 @@ function pendingText(request: AccessRequest): string {
     return `:hourglass_flowing_sand: *${label}*${targets}: waiting${count}${who ? ` (approved so far by ${who})` : ''}`;
   });
   // Bounded: a section's text is at most 3,000 characters whatever the number of groups.
-  return `*Waiting for approvals* (every line must be approved; one rejection rejects the request)\n${lines.join('\n')}`.slice(0, 2900);
+  return truncate(`*Waiting for approvals* (every line must be approved; one rejection rejects the request)\n${lines.join('\n')}`, 2900);
 }
 
 /** A short plain phrase for notifications: "approved by a@x until 2026-…Z". */

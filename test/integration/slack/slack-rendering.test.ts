@@ -93,3 +93,29 @@ describe('renderApprovalMessage', () => {
     }
   });
 });
+
+describe('a request that needs several approvals', () => {
+  const requirements = [
+    { label: 'payments-owners', groups: ['payments-owners'], required: 1, targets: ['payments'] },
+    { label: 'checkout-owners', groups: ['checkout-owners'], required: 2, targets: ['checkout'] },
+  ];
+
+  it('shows each requirement: approved by whom, or waiting and how many of how many, and keeps its buttons', () => {
+    const message = renderApprovalMessage(
+      pendingRequest({ approvalRequirements: requirements, approvals: [{ approver: 'pay@example.com', at: 1, counts: ['payments-owners'] }, { approver: 'co@example.com', at: 2, counts: ['checkout-owners'] }] }),
+      { agentUuid: '6f1c2d3e-0000-4000-8000-00000000a9e1' },
+    );
+    const text = JSON.stringify(message.blocks);
+    expect(text).toContain('*payments-owners* (payments): approved by pay@example.com');
+    expect(text).toContain('*checkout-owners* (checkout): waiting 1 of 2 (approved so far by co@example.com)');
+    expect(text).toMatch(/"type":"actions"/);
+    expect(validateBlocks(message.blocks)).toEqual([]);
+  });
+
+  it('stays within Slack limits with many owning groups and escapes their names', () => {
+    const many = Array.from({ length: 120 }, (_, i) => ({ label: `team-<!channel>-${i}`, groups: [`team-${i}`], required: 1, targets: [`ns-${i}`] }));
+    const message = renderApprovalMessage(pendingRequest({ approvalRequirements: many, approvals: [] }));
+    expect(validateBlocks(message.blocks)).toEqual([]);
+    expect(JSON.stringify(message.blocks)).not.toContain('<!channel>');
+  });
+});
