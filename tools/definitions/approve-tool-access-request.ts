@@ -10,6 +10,7 @@ export const approveToolAccessRequestTool = defineTool({
     'Call it when an approver decides, usually by clicking Approve or Reject on the request\'s Slack message, which sends you the request id and the action.',
     'The person running it must be one of the request\'s approvers and not the requester: the tool checks both and refuses otherwise, so never call it on your own initiative.',
     'On approve the access is granted for the requested ttl, or for the ttl given here (never above the tool\'s maximum), and ends by itself; on reject the requester is told.',
+    'Some requests need several approvals (one from each owning group, or two people): an approval that leaves others missing is recorded and the answer says what the request still waits for; nothing is granted until the last one.',
     'Example: request_id=req_8f2k1xq, approval_action=approve, ttl=30m; or request_id=req_8f2k1xq, approval_action=reject, reason="Use staging instead".',
   ].join(' '),
   args: [
