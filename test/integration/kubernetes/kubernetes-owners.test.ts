@@ -46,8 +46,12 @@ describe('k8s_request_<cluster> routes approval to the namespaces\' owners', () 
     expect(platform.code).toBe(1);
     expect(kube.state.list('rolebindings').filter((b) => b.metadata.labels?.['kubiya-jit.io/request-id'] === id)).toEqual([]);
 
-    const owner = await h.run(PEOPLE.bob.email, ['approve_tool_access_request', '--request_id', id, '--approval_action', 'approve'], { env });
-    expect(owner.json.status, owner.stdout).toBe('access_granted');
+    // Each namespace's owners approve: billing's first leaves the request waiting for risk's, with nothing bound.
+    const billing = await h.run(PEOPLE.bob.email, ['approve_tool_access_request', '--request_id', id, '--approval_action', 'approve'], { env });
+    expect(billing.json.status, billing.stdout).toBe('approval_pending');
+    expect(kube.state.list('rolebindings').filter((b) => b.metadata.labels?.['kubiya-jit.io/request-id'] === id)).toEqual([]);
+    const risk = await h.run(PEOPLE.carol.email, ['approve_tool_access_request', '--request_id', id, '--approval_action', 'approve'], { env });
+    expect(risk.json.status, risk.stdout).toBe('access_granted');
   });
 
   it('prefers the config mapping, and adds the usual routing for a namespace with no owner', async () => {
