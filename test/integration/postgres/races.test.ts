@@ -7,7 +7,7 @@ import { approversAtOnce, groupsApproveAtOnce, killedWorker, manyWriters, worker
  * Sizes: the full figures (1,000 due grants, 8 × 1,000 requests) run in `npm run bench`; the suite runs
  * smaller ones by default so that CI stays quick on two cores. JIT_RACE_SIZE=1000 runs the full size here.
  */
-const SIZE = Number(process.env.JIT_RACE_SIZE ?? 300);
+const SIZE = Number(process.env.JIT_RACE_SIZE ?? 150);
 
 describe('PostgreSQL: separate processes racing on one database', { timeout: 300_000 }, () => {
   const pg = usePostgres();

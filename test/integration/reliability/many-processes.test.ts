@@ -6,7 +6,7 @@ import { killedWorker, manyWriters, workersAndToolRuns } from '../../support/rac
  * The multi-process races of test/integration/postgres/races.test.ts, on one SQLite file: the same scenarios,
  * so the two stores are held to the same rules. Smaller sizes; the full ones are in `npm run bench`.
  */
-const SIZE = Number(process.env.JIT_RACE_SIZE ?? 300);
+const SIZE = Number(process.env.JIT_RACE_SIZE ?? 150);
 
 describe('SQLite: separate processes racing on one file', { timeout: 300_000 }, () => {
   let h: LifecycleHarness | undefined;
