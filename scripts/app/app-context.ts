@@ -22,7 +22,7 @@ import { configPath, loadConfig } from '../config/load-config.js';
 import { parseDuration } from '../core/duration.js';
 import { isJitError } from '../core/errors.js';
 import { buildExpiryCatalog, buildFullCatalog } from './build-catalog-all.js';
-import { openStore } from './open-store.js';
+import { openStore, unreadableConfigFile } from './open-store.js';
 import { createProviderRegistry } from './provider-registry.js';
 import { checkDirectoryKeys, createProviderDirectory } from './provider-directory.js';
 import { databasePath, logPath } from './runtime-paths.js';
@@ -111,7 +111,7 @@ export class AppContext {
     } catch (err) {
       if (!options.tolerateConfigErrors || !(err instanceof ConfigError)) throw err;
       const path = configPath(env);
-      return new AppContext({ file: {}, path, dir: dirname(path), origin: 'file' }, env, overrides, err);
+      return new AppContext({ file: unreadableConfigFile(env), path, dir: dirname(path), origin: 'file' }, env, overrides, err);
     }
   }
 

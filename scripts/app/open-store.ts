@@ -4,7 +4,7 @@ import { PostgresRequestStore } from '../adapters/store/postgres-request-store.j
 import { DATABASE_URL_ENV, postgresSettings } from '../adapters/store/postgres-settings.js';
 import type { OpenStoreOptions } from '../adapters/store/open-request-store.js';
 import { SqliteRequestStore } from '../adapters/store/sqlite-request-store.js';
-import type { LoadedConfig } from '../config/jit-config.js';
+import type { JitConfigFile, LoadedConfig } from '../config/jit-config.js';
 import { databasePath } from './runtime-paths.js';
 
 /**
@@ -22,4 +22,14 @@ export function openStore(config: LoadedConfig, env: NodeJS.ProcessEnv, options:
     throw new ConfigError(`${config.path}: store.${misplaced[0]} applies to store.type postgres only; remove it or set store.type: postgres.`, { path: config.path });
   }
   return SqliteRequestStore.open(databasePath(env), options);
+}
+
+/**
+ * What stands in for the config file when it cannot be read at all (the expiry-only context): nothing, except
+ * the store. `JIT_DATABASE_URL` is set only for the PostgreSQL store, so when it is set the grants to end are
+ * there; falling back to the SQLite default would sweep an empty file while PostgreSQL's grants stay live.
+ * TLS and pool settings are lost with the file; `sslmode` in the URL still applies.
+ */
+export function unreadableConfigFile(env: NodeJS.ProcessEnv): JitConfigFile {
+  return env[DATABASE_URL_ENV]?.trim() ? { store: { type: 'postgres' } } : {};
 }

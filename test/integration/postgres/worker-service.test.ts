@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { CLI, LifecycleHarness, PEOPLE } from '../../support/lifecycle-harness.js';
@@ -168,6 +169,34 @@ describe('the worker as a service, on PostgreSQL', { timeout: 180_000 }, () => {
     expect(ready.text).not.toContain(postgres.server().password);
     expect((await worker.get('/healthz')).status).toBe(200);
     expect((await worker.get('/nope')).status).toBe(404);
+  });
+
+  it('with a jit config that cannot be read at all, the sweep and the worker still end the grants in PostgreSQL (never a SQLite file)', async () => {
+    h = await LifecycleHarness.start(undefined, { databaseUrl: await postgres.freshDatabase() });
+    const short = (await h.request({ ttl: '3s' })).json.request_id as string;
+    expect((await h.approve(short, PEOPLE.alice.email)).code).toBe(0);
+    expect(h.grants()[short]).toBeDefined();
+    // The store section goes with the file; only JIT_DATABASE_URL says where the grants are.
+    writeFileSync(h.configPath, '{"store": ');
+    await new Promise((done) => setTimeout(done, 3_100));
+
+    const sweep = await h.run(undefined, ['sweep']);
+    expect(sweep.code, sweep.stdout).toBe(1);
+    expect(sweep.json.code).toBe('config.invalid');
+    expect(sweep.json.expired).toEqual([short]);
+    expect(h.grants()[short]).toBeUndefined();
+    const store = h.openStore();
+    try {
+      expect((await store.get(short))?.status).toBe('access_expired');
+    } finally {
+      await store.close();
+    }
+    expect(existsSync(h.databasePath)).toBe(false);
+
+    // The worker reads the same database, so it is ready (on a SQLite fallback it was not).
+    worker = new ServiceWorker(h);
+    expect(await worker.get('/readyz')).toEqual({ status: 200, text: '{"status":"ready"}\n' });
+    expect(existsSync(h.databasePath)).toBe(false);
   });
 
   it('refuses a bad --metrics-port, and a database it cannot use, before it starts', async () => {
