@@ -50,6 +50,17 @@ export class UpstreamError extends JitError {
   }
 }
 
+/**
+ * A provider refused a grant before changing anything at its target (a document would exceed a size limit):
+ * the request ends `failed` with the message, and there is nothing to undo, so no removal is attempted.
+ */
+export class GrantRefusedError extends JitError {
+  constructor(code: string, message: string, detail: Record<string, unknown> = {}) {
+    super(code, message, { detail });
+    this.name = 'GrantRefusedError';
+  }
+}
+
 /** The request (or the database a command must read) does not exist. */
 export class NotFoundError extends JitError {
   constructor(code: string, message: string) {

@@ -76,6 +76,8 @@ export interface AwsSettings {
   locks: LockSettings;
   /** Read-back of trust policies and inline policies after writing them (`aws.verify`). */
   verify: VerifySettings;
+  /** The account's quota on a role trust policy's length, without whitespace (`aws.trust_policy_max_chars`). */
+  trustPolicyMaxChars: number;
 }
 
 /** The principal mapping used when the config says nothing. */
@@ -99,6 +101,8 @@ export function defaultAwsSettings(overrides: Partial<AwsSettings> = {}): AwsSet
     poll: { maxAttempts: 20, initialDelayMs: 500, maxDelayMs: 5000 },
     locks: { leaseMs: 15_000, waitMs: 120_000 },
     verify: { reads: 5, delayMs: 200, writes: 3 },
+    // IAM's default "Role trust policy length" quota; an account can have it raised to 4,096.
+    trustPolicyMaxChars: 2048,
     ...overrides,
   };
 }

@@ -29,6 +29,7 @@ import {
   statementsOf,
   trustStatement,
 } from './role-trust-documents.js';
+import { assertSessionDenyFits, assertTrustPolicyFits, otherInlinePolicyChars, projectedDenyDocument } from './role-trust-limits.js';
 import { humanDuration } from './session-length.js';
 import { writeVerified } from './verified-write.js';
 
@@ -90,10 +91,15 @@ export class RoleTrustProvider implements AccessProvider {
       if (!state) throw roleMissing(ctx);
       const statement = trustStatement(ctx.grantId, await this.principal(ctx, state), sessionNameFor(ctx.userEmail), ctx.expiresAt);
       const same = (document: PolicyDocument | undefined) => statementsOf(document).some((s) => JSON.stringify(s) === JSON.stringify(statement));
-      await this.writeTrust(state, 'add the requester to the trust policy', (current) =>
-        same(current) ? undefined : { ...current!, Statement: [...statementsOf(current).filter((s) => s.Sid !== statement.Sid), statement] },
-        same,
-      );
+      const withGrant = (current: PolicyDocument | undefined): PolicyDocument => ({ ...current!, Statement: [...statementsOf(current).filter((s) => s.Sid !== statement.Sid), statement] });
+      // A grant already written (a retry) is never refused: refusing skips the undo, and would leave it.
+      if (!same(state.document)) await this.assertSessionDenyRoom(state, withGrant(state.document));
+      await this.writeTrust(state, 'add the requester to the trust policy', (current) => {
+        if (same(current)) return undefined;
+        const next = withGrant(current);
+        assertTrustPolicyFits(state.roleName, next, this.aws.trustPolicyMaxChars);
+        return next;
+      }, same);
     });
   }
 
@@ -170,11 +176,26 @@ export class RoleTrustProvider implements AccessProvider {
     const deny = denyStatement(state.roleId, sessionName, endAt, removeAfter);
     const covers = (seen: PolicyDocument | undefined) =>
       statementsOf(seen).some((s) => s.Sid === deny.Sid && (denyTimes(s)?.endAt ?? 0) >= endAt && JSON.stringify(s.Condition?.StringEquals) === JSON.stringify(deny.Condition?.StringEquals));
-    await this.writeDeny(state.roleName, (current) => mergeDeny(current, deny, this.c.now()), covers);
+    const others = await otherInlinePolicyChars(this.iam, state.roleName);
+    await this.writeDeny(
+      state.roleName,
+      (current) => {
+        const next = mergeDeny(current, deny, this.c.now());
+        assertSessionDenyFits(state.roleName, others, next, 'revoke');
+        return next;
+      },
+      covers,
+    );
     const next = nextRemoval(await this.readDeny(state.roleName));
     if (next !== undefined) {
       await this.c.store.scheduleFollowUp({ key: `aws-role-trust:deny:${state.roleName}`, provider: this.name, dueAt: next, data: { role_name: state.roleName }, attempts: 0 });
     }
+  }
+
+  /** Refuses a grant whose grantees' session denies, all written, would not fit in the role's inline policies. */
+  private async assertSessionDenyRoom(state: RoleState, trust: PolicyDocument): Promise<void> {
+    const deny = projectedDenyDocument(await this.readDeny(state.roleName), trust, state.roleId, this.c.now());
+    assertSessionDenyFits(state.roleName, await otherInlinePolicyChars(this.iam, state.roleName), deny, 'grant');
   }
 
   private async writeTrust(state: RoleState, action: string, next: (current: PolicyDocument | undefined) => PolicyDocument | undefined, done: (seen: PolicyDocument | undefined) => boolean): Promise<void> {

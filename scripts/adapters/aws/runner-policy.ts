@@ -43,7 +43,7 @@ export function renderRunnerPolicy(settings: Pick<AwsSettings, 'roleTrust'>, ent
     add('DetachGrantPoliciesOnly', ['iam:DetachGroupPolicy', 'iam:DetachRolePolicy'], ['arn:aws:iam::*:group/*', 'arn:aws:iam::*:role/*'], { ArnLike: { 'iam:PolicyARN': GRANT_POLICIES } });
   }
   if (managed.length || sso.length) add('RemoveOldHolds', ['iam:DeleteInstanceProfile'], OLD_HOLDS);
-  if (roles.length) add('ConfiguredRolesOnly', ['iam:DeleteRolePolicy', 'iam:GetRole', 'iam:GetRolePolicy', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy'], roles);
+  if (roles.length) add('ConfiguredRolesOnly', ['iam:DeleteRolePolicy', 'iam:GetRole', 'iam:GetRolePolicy', 'iam:ListRolePolicies', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy'], roles);
   if (sso.length) {
     add(
       'IdentityCenterReads',

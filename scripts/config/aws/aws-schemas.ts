@@ -193,6 +193,8 @@ export const awsSectionSchema = {
       additionalProperties: false,
       properties: { lease_ms: { type: 'integer', minimum: 1000, maximum: 600_000 }, wait_ms: { type: 'integer', minimum: 0, maximum: 3_600_000 } },
     },
+    // IAM's "Role trust policy length" quota of the account: 2,048 by default, up to 4,096 when raised.
+    trust_policy_max_chars: { type: 'integer', minimum: 256, maximum: 4096 },
     verify: {
       type: 'object',
       additionalProperties: false,

@@ -28,6 +28,7 @@ interface AwsSectionFile {
   dynamic_policies?: { name: string; description: string; template: string; session_duration: string; account_id?: string; buckets?: string[]; approver_groups?: string[]; approvals?: { required?: number; each_group?: boolean }; allow_permission_management?: boolean }[];
   locks?: { lease_ms?: number; wait_ms?: number };
   verify?: { reads?: number; delay_ms?: number; writes?: number };
+  trust_policy_max_chars?: number;
   poll?: { max_attempts?: number; initial_delay_ms?: number; max_delay_ms?: number };
 }
 
@@ -108,6 +109,7 @@ export async function parseAwsSection(section: unknown, where = 'the config'): P
     poll,
     locks: { leaseMs: raw.locks?.lease_ms ?? defaults.locks.leaseMs, waitMs: raw.locks?.wait_ms ?? defaults.locks.waitMs },
     verify: { reads: raw.verify?.reads ?? defaults.verify.reads, delayMs: raw.verify?.delay_ms ?? defaults.verify.delayMs, writes: raw.verify?.writes ?? defaults.verify.writes },
+    trustPolicyMaxChars: raw.trust_policy_max_chars ?? defaults.trustPolicyMaxChars,
   };
   return {
     settings,

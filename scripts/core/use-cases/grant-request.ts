@@ -1,5 +1,5 @@
 import type { CatalogEntry } from '../catalog.js';
-import { isJitError, UpstreamError } from '../errors.js';
+import { GrantRefusedError, isJitError, UpstreamError } from '../errors.js';
 import type { AccessRequest } from '../types.js';
 import type { JitDeps } from './deps.js';
 import { recordFailedRemoval } from './end-access.js';
@@ -8,7 +8,8 @@ import { transition } from './transition.js';
 
 /**
  * Grants an approved request (status `granting`) through its provider and records the outcome. A failed
- * grant is undone as far as the provider can (revoke is idempotent) and ends `failed` with the reason.
+ * grant is undone as far as the provider can (revoke is idempotent) and ends `failed` with the reason; a
+ * grant the provider refused before writing anything ({@link GrantRefusedError}) ends `failed` with no undo.
  */
 export async function grantRequest(deps: JitDeps, request: AccessRequest, entry: CatalogEntry): Promise<AccessRequest> {
   const provider = await deps.providers.get(entry.provider);
@@ -19,10 +20,14 @@ export async function grantRequest(deps: JitDeps, request: AccessRequest, entry:
     const reason = (isJitError(err) ? err.message : 'the access provider failed').replace(/\.+$/, '');
     deps.log.error('grant failed', { requestId: request.id, provider: entry.provider, error: String(err) });
     let undoError: string | undefined;
-    await provider.revoke(ctx).catch((undoErr: unknown) => {
-      undoError = isJitError(undoErr) ? undoErr.message : String(undoErr);
-      deps.log.error('undoing a failed grant failed', { requestId: request.id, error: String(undoErr) });
-    });
+    // A refusal comes before the provider wrote anything, and an undo is not free of writes (a role-trust
+    // revoke denies the grantee's sessions, which would cut those of their other live grant of the role).
+    if (!(err instanceof GrantRefusedError)) {
+      await provider.revoke(ctx).catch((undoErr: unknown) => {
+        undoError = isJitError(undoErr) ? undoErr.message : String(undoErr);
+        deps.log.error('undoing a failed grant failed', { requestId: request.id, error: String(undoErr) });
+      });
+    }
     if (undoError !== undefined) {
       // The failed grant may have taken effect (an answer lost on the way back), so the request stays open
       // and the sweeper retries the removal; it is closed `failed` only once that succeeds.
