@@ -90,10 +90,24 @@ export interface TargetLedger {
   removeHold(target: string, grantId: string): Promise<void>;
   /** The holds on `target`, or every hold when `target` is undefined (for reconciliation), expired ones included. */
   listHolds(target?: string): Promise<TargetHold[]>;
-  /** Schedules (or reschedules, by key) a follow-up. */
+  /** Schedules (or reschedules, by key) a follow-up. A claim on it ends: the new schedule is new work. */
   scheduleFollowUp(followUp: FollowUp): Promise<void>;
-  /** Follow-ups due at `now`, earliest first. */
+  /** Follow-ups due at `now`, earliest first, claimed or not. */
   dueFollowUps(now: number, limit: number): Promise<FollowUp[]>;
+  /**
+   * Claims up to `limit` follow-ups due at `now` that no one holds (or whose claim ran out by `now`) for
+   * `owner` until `until`, earliest first. Claimers at once get disjoint sets, on any host sharing the store,
+   * so two processes never run one follow-up at once.
+   */
+  claimFollowUps(now: number, owner: string, until: number, limit: number): Promise<FollowUp[]>;
+  /**
+   * Ends `owner`'s claim on follow-up `key`: moves it to `next.dueAt` with `next.attempts`, or removes it when
+   * `next` is undefined. Changes nothing and returns false when `owner` no longer holds the claim (it ran out
+   * and was taken, or the follow-up was scheduled again meanwhile, and that newer schedule stands).
+   */
+  settleFollowUp(key: string, owner: string, next: { dueAt: number; attempts: number } | undefined): Promise<boolean>;
+  /** The earliest instant a follow-up can be claimed (its due time, or the end of a live claim on it), or undefined when none is scheduled. */
+  nextFollowUpAt(): Promise<number | undefined>;
   /** Every scheduled follow-up, due or not (for reconciliation). */
   listFollowUps(): Promise<FollowUp[]>;
   /** Removes a follow-up once done; removing one that is gone is success. */

@@ -291,6 +291,47 @@ export function requestStoreContract(open: () => Promise<RequestStore>, dispose:
     expect((await store().listFollowUps()).map((f) => f.key)).toEqual(['deny:a', 'deny:c']);
   });
 
+  it('gives follow-up claimers at once disjoint sets, earliest first, and skips what is held until its claim runs out', async () => {
+    for (let i = 0; i < 12; i += 1) {
+      await store().scheduleFollowUp({ key: `deny:${String(i).padStart(2, '0')}`, provider: 'aws-role-trust', dueAt: 100 + (i % 4), data: { i }, attempts: 0 });
+    }
+    await store().scheduleFollowUp({ key: 'deny:later', provider: 'aws-role-trust', dueAt: 5_000, data: {}, attempts: 0 });
+    const claims = await Promise.all(['a', 'b', 'c', 'd'].map((owner) => store().claimFollowUps(1_000, owner, 61_000, 5)));
+    const keys = claims.flat().map((f) => f.key);
+    // No follow-up went to two claimers, all twelve due ones were handed out, and the later one to no one.
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `deny:${String(i).padStart(2, '0')}`));
+    for (const claim of claims) expect(claim.map((f) => f.dueAt)).toEqual([...claim.map((f) => f.dueAt)].sort((x, y) => x - y));
+    expect(await store().claimFollowUps(4_999, 'e', 120_000, 50)).toEqual([]);
+    // The earliest a follow-up can be taken now is when the claims end.
+    expect(await store().nextFollowUpAt()).toBe(5_000);
+    const lapsed = await store().claimFollowUps(61_000, 'e', 120_000, 50);
+    expect(lapsed.map((f) => f.key)).toHaveLength(13);
+    expect(await store().nextFollowUpAt()).toBe(120_000);
+  });
+
+  it('settles a follow-up only for the claim that holds it; scheduling it again ends the claim', async () => {
+    await store().scheduleFollowUp({ key: 'deny:x', provider: 'aws-role-trust', dueAt: 100, data: { role: 'x' }, attempts: 0 });
+    await store().scheduleFollowUp({ key: 'deny:y', provider: 'aws-role-trust', dueAt: 100, data: { role: 'y' }, attempts: 0 });
+    expect((await store().claimFollowUps(1_000, 'a', 10_000, 10)).map((f) => f.key)).toEqual(['deny:x', 'deny:y']);
+    // Another owner cannot settle what `a` holds.
+    expect(await store().settleFollowUp('deny:x', 'b', undefined)).toBe(false);
+    expect(await store().settleFollowUp('deny:y', 'b', { dueAt: 1, attempts: 9 })).toBe(false);
+    // A new schedule of y (new work) ends a's claim: a's outcome no longer applies, and anyone may claim it.
+    await store().scheduleFollowUp({ key: 'deny:y', provider: 'aws-role-trust', dueAt: 200, data: { role: 'y', n: 2 }, attempts: 0 });
+    expect(await store().settleFollowUp('deny:y', 'a', undefined)).toBe(false);
+    expect((await store().claimFollowUps(1_000, 'b', 10_000, 10)).map((f) => [f.key, f.data])).toEqual([['deny:y', { role: 'y', n: 2 }]]);
+    // a moves x for later, then it is free for anyone when due; b completes y.
+    expect(await store().settleFollowUp('deny:x', 'a', { dueAt: 3_000, attempts: 1 })).toBe(true);
+    expect(await store().settleFollowUp('deny:y', 'b', undefined)).toBe(true);
+    expect((await store().listFollowUps()).map((f) => [f.key, f.dueAt, f.attempts])).toEqual([['deny:x', 3_000, 1]]);
+    expect(await store().claimFollowUps(2_999, 'c', 10_000, 10)).toEqual([]);
+    expect((await store().claimFollowUps(3_000, 'c', 10_000, 10)).map((f) => f.key)).toEqual(['deny:x']);
+    expect(await store().nextFollowUpAt()).toBe(10_000);
+    expect(await store().settleFollowUp('deny:x', 'c', undefined)).toBe(true);
+    expect(await store().nextFollowUpAt()).toBeUndefined();
+  });
+
   it('keeps credentials by the hash of their secret, per owner, and revokes only the owner\'s, once', async () => {
     const base = { kind: 'token' as const, owner: 'dev@example.com', label: 'ci', createdAt: 10, expiresAt: 1_000, lastUsedAt: 10 };
     await store().saveCredential({ ...base, id: 'tok_a', secretHash: 'a'.repeat(64) });

@@ -35,7 +35,7 @@ type PgType = 'text' | 'bigint' | 'integer' | 'boolean';
 export const PLAIN_TABLES: readonly { table: string; columns: Readonly<Record<string, PgType>> }[] = [
   { table: 'target_locks', columns: { name: 'text', owner: 'text', until: 'bigint' } },
   { table: 'target_holds', columns: { target: 'text', grant_id: 'text', expires_at: 'bigint', keep: 'boolean' } },
-  { table: 'follow_ups', columns: { key: 'text', provider: 'text', due_at: 'bigint', data: 'text', attempts: 'integer' } },
+  { table: 'follow_ups', columns: { key: 'text', provider: 'text', due_at: 'bigint', data: 'text', attempts: 'integer', claimed_by: 'text', claimed_until: 'bigint' } },
   {
     table: 'outbox',
     columns: {

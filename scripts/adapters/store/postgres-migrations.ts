@@ -202,6 +202,15 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX credentials_by_owner ON credentials (owner, kind, created_at);
     `,
   },
+  {
+    // 6 is taken by another change; versions are checked one by one, so a gap is fine.
+    version: 7,
+    name: 'follow-ups are claimed',
+    sql: `
+      -- SQLite migration 11. Two workers never run one follow-up at once; a claim lapses if its owner dies.
+      ALTER TABLE follow_ups ADD COLUMN claimed_by text, ADD COLUMN claimed_until bigint;
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -217,6 +217,18 @@ export class PostgresRequestStore implements RequestStore {
     return this.ledger.dueFollowUps(now, limit);
   }
 
+  claimFollowUps(now: number, owner: string, until: number, limit: number): Promise<FollowUp[]> {
+    return this.ledger.claimFollowUps(now, owner, until, limit);
+  }
+
+  settleFollowUp(key: string, owner: string, next: { dueAt: number; attempts: number } | undefined): Promise<boolean> {
+    return this.ledger.settleFollowUp(key, owner, next);
+  }
+
+  nextFollowUpAt(): Promise<number | undefined> {
+    return this.ledger.nextFollowUpAt();
+  }
+
   listFollowUps(): Promise<FollowUp[]> {
     return this.ledger.listFollowUps();
   }

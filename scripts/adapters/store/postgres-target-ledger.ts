@@ -22,7 +22,17 @@ const ADD_HOLD = `
 
 const SCHEDULE_FOLLOW_UP = `
   INSERT INTO follow_ups (key, provider, due_at, data, attempts) VALUES ($1, $2, $3, $4, $5)
-  ON CONFLICT (key) DO UPDATE SET provider = EXCLUDED.provider, due_at = EXCLUDED.due_at, data = EXCLUDED.data, attempts = EXCLUDED.attempts`;
+  ON CONFLICT (key) DO UPDATE SET provider = EXCLUDED.provider, due_at = EXCLUDED.due_at, data = EXCLUDED.data, attempts = EXCLUDED.attempts,
+    claimed_by = NULL, claimed_until = NULL`;
+
+// FOR UPDATE SKIP LOCKED passes over follow-ups another process is claiming; one claimed by a transaction
+// that committed meanwhile is re-checked against its new claim and dropped, so claimers get disjoint sets.
+const CLAIM_FOLLOW_UPS = `
+  WITH picked AS (
+    SELECT key FROM follow_ups WHERE due_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+    ORDER BY due_at, key LIMIT $4 FOR UPDATE SKIP LOCKED
+  )
+  UPDATE follow_ups f SET claimed_by = $2, claimed_until = $3 FROM picked WHERE f.key = picked.key RETURNING f.*`;
 
 /**
  * The {@link TargetLedger} half of the PostgreSQL store (tables of its migration 2), the same behaviour as
@@ -62,6 +72,24 @@ export class PostgresTargetLedger implements TargetLedger {
 
   async dueFollowUps(now: number, limit: number): Promise<FollowUp[]> {
     return (await this.query<FollowUpRow>('SELECT * FROM follow_ups WHERE due_at <= $1 ORDER BY due_at, key LIMIT $2', [now, limit])).rows.map(followUp);
+  }
+
+  async claimFollowUps(now: number, owner: string, until: number, limit: number): Promise<FollowUp[]> {
+    const { rows } = await this.query<FollowUpRow>(CLAIM_FOLLOW_UPS, [now, owner, until, limit]);
+    // RETURNING gives no order; runners want the earliest first.
+    return rows.map(followUp).sort((a, b) => a.dueAt - b.dueAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async settleFollowUp(key: string, owner: string, next: { dueAt: number; attempts: number } | undefined): Promise<boolean> {
+    const result = next
+      ? await this.query('UPDATE follow_ups SET due_at = $3, attempts = $4, claimed_by = NULL, claimed_until = NULL WHERE key = $1 AND claimed_by = $2', [key, owner, next.dueAt, next.attempts])
+      : await this.query('DELETE FROM follow_ups WHERE key = $1 AND claimed_by = $2', [key, owner]);
+    return result.rowCount === 1;
+  }
+
+  async nextFollowUpAt(): Promise<number | undefined> {
+    const { rows } = await this.query<{ at: string | null }>('SELECT MIN(GREATEST(due_at, COALESCE(claimed_until, 0))) AS at FROM follow_ups');
+    return rows[0]?.at == null ? undefined : Number(rows[0].at);
   }
 
   async listFollowUps(): Promise<FollowUp[]> {

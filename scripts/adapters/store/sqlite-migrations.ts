@@ -202,6 +202,16 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX IF NOT EXISTS credentials_by_owner ON credentials (owner, kind, created_at);
     `,
   },
+  {
+    // 10 is taken by another change; the numbers only need to be distinct (each is applied if missing).
+    version: 11,
+    name: 'follow-ups are claimed',
+    addColumns: [
+      { table: 'follow_ups', column: 'claimed_by', type: 'TEXT' },
+      { table: 'follow_ups', column: 'claimed_until', type: 'INTEGER' },
+    ],
+    sql: '',
+  },
 ];
 
 /** The newest schema version this code knows. */

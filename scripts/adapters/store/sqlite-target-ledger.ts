@@ -56,13 +56,40 @@ export class SqliteTargetLedger implements TargetLedger {
     this.db
       .prepare(
         `INSERT INTO follow_ups (key, provider, due_at, data, attempts) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET provider = excluded.provider, due_at = excluded.due_at, data = excluded.data, attempts = excluded.attempts`,
+         ON CONFLICT (key) DO UPDATE SET provider = excluded.provider, due_at = excluded.due_at, data = excluded.data, attempts = excluded.attempts,
+           claimed_by = NULL, claimed_until = NULL`,
       )
       .run(f.key, f.provider, f.dueAt, JSON.stringify(f.data), f.attempts);
   }
 
   async dueFollowUps(now: number, limit: number): Promise<FollowUp[]> {
     return (this.db.prepare('SELECT * FROM follow_ups WHERE due_at <= ? ORDER BY due_at, key LIMIT ?').all(now, limit) as FollowUpRow[]).map(followUp);
+  }
+
+  async claimFollowUps(now: number, owner: string, until: number, limit: number): Promise<FollowUp[]> {
+    // One write transaction: SQLite's write lock makes the pick and the claim atomic across processes.
+    return this.db
+      .transaction(() => {
+        const rows = this.db
+          .prepare('SELECT * FROM follow_ups WHERE due_at <= @now AND (claimed_until IS NULL OR claimed_until <= @now) ORDER BY due_at, key LIMIT @limit')
+          .all({ now, limit }) as FollowUpRow[];
+        const claim = this.db.prepare('UPDATE follow_ups SET claimed_by = ?, claimed_until = ? WHERE key = ?');
+        for (const row of rows) claim.run(owner, until, row.key);
+        return rows.map(followUp);
+      })
+      .immediate();
+  }
+
+  async settleFollowUp(key: string, owner: string, next: { dueAt: number; attempts: number } | undefined): Promise<boolean> {
+    const result = next
+      ? this.db.prepare('UPDATE follow_ups SET due_at = ?, attempts = ?, claimed_by = NULL, claimed_until = NULL WHERE key = ? AND claimed_by = ?').run(next.dueAt, next.attempts, key, owner)
+      : this.db.prepare('DELETE FROM follow_ups WHERE key = ? AND claimed_by = ?').run(key, owner);
+    return result.changes === 1;
+  }
+
+  async nextFollowUpAt(): Promise<number | undefined> {
+    const row = this.db.prepare('SELECT MIN(MAX(due_at, COALESCE(claimed_until, 0))) AS at FROM follow_ups').get() as { at: number | null };
+    return row.at ?? undefined;
   }
 
   async listFollowUps(): Promise<FollowUp[]> {

@@ -27,6 +27,8 @@ describe('runDueFollowUps (the sweep runs it after its removals)', () => {
       store,
       providers: { get: async (name: string) => (name === provider.name ? provider : Promise.reject(new Error(`no provider ${name}`))) },
       log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      clock: { now: () => 1_000 },
+      owner: 'this-worker',
     }) as unknown as JitDeps;
 
   beforeEach(() => {
@@ -65,6 +67,45 @@ describe('runDueFollowUps (the sweep runs it after its removals)', () => {
     ]);
     await runDueFollowUps(deps(), 40_000);
     expect((await store.listFollowUps()).find((f) => f.key === 'x')).toMatchObject({ attempts: 2, dueAt: 100_000 });
+  });
+
+  it('runs a follow-up once when two workers (two connections to one file) run at once, each taking its own', async () => {
+    const other = SqliteRequestStore.open(join(dir, 'jit.sqlite'));
+    try {
+      for (const key of ['r1', 'r2', 'r3', 'r4']) await store.scheduleFollowUp({ key, provider: 'aws-role-trust', dueAt: 100, data: { role_name: key }, attempts: 0 });
+      // Slow enough that both runs are inside a follow-up at the same time.
+      answer = async () => new Promise((done) => setTimeout(() => done(undefined), 30));
+      const [a, b] = await Promise.all([runDueFollowUps(deps(), 1_000), runDueFollowUps({ ...deps(), store: other, owner: 'other-worker' } as JitDeps, 1_000)]);
+      expect([...a.done, ...b.done].sort()).toEqual(['r1', 'r2', 'r3', 'r4']);
+      expect(a.done.length).toBeGreaterThan(0);
+      expect(b.done.length).toBeGreaterThan(0);
+      expect(seen.map((d) => d.role_name).sort()).toEqual(['r1', 'r2', 'r3', 'r4']);
+      expect(await store.listFollowUps()).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('leaves alone a follow-up another process holds, until its claim runs out', async () => {
+    await store.scheduleFollowUp({ key: 'held', provider: 'aws-role-trust', dueAt: 100, data: {}, attempts: 0 });
+    expect(await store.claimFollowUps(500, 'someone-else', 60_000, 5)).toHaveLength(1);
+    answer = async () => undefined;
+    expect(await runDueFollowUps(deps(), 1_000)).toEqual({ done: [], failed: [] });
+    expect(seen).toEqual([]);
+    // The worker sleeps until the claim ends rather than waking for a follow-up it cannot take.
+    expect(await nextFollowUpAt(deps())).toBe(60_000);
+    expect(await runDueFollowUps(deps(), 60_000)).toEqual({ done: ['held'], failed: [] });
+  });
+
+  it('keeps a schedule written while the follow-up ran (a new session deny), rather than its own outcome', async () => {
+    await store.scheduleFollowUp({ key: 'deny:deploy', provider: 'aws-role-trust', dueAt: 100, data: {}, attempts: 0 });
+    answer = async () => {
+      // A revocation of the same role, meanwhile, schedules the removal of its new deny.
+      await store.scheduleFollowUp({ key: 'deny:deploy', provider: 'aws-role-trust', dueAt: 77_000, data: { fresh: true }, attempts: 0 });
+      return undefined;
+    };
+    expect(await runDueFollowUps(deps(), 1_000)).toEqual({ done: ['deny:deploy'], failed: [] });
+    expect(await store.listFollowUps()).toEqual([{ key: 'deny:deploy', provider: 'aws-role-trust', dueAt: 77_000, data: { fresh: true }, attempts: 0 }]);
   });
 
   it('names the earliest follow-up, due or not, so the worker sleeps until then; undefined when none is scheduled', async () => {
