@@ -1,7 +1,7 @@
 import { parseDuration } from '../duration.js';
 import { ACTIVE_STATUSES } from '../lifecycle.js';
 import { decodeCursor, encodeCursor } from '../list-cursor.js';
-import { PermissionError, ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import { normaliseEmail } from '../identity.js';
 import { quoted } from '../quote.js';
 import { isOwner, isSamePerson, resolveParty, type Party } from '../people.js';
@@ -28,19 +28,29 @@ function isInvolved(request: AccessRequest, actor: Party): boolean {
 }
 
 /**
+ * The one answer to an id that does not exist and to one the person may not see: the same code, message and
+ * (in the console) status, so holding or guessing ids tells nobody which exist. The id was checked for shape first.
+ */
+function notVisible(id: string): NotFoundError {
+  return new NotFoundError('request.not_found', `No request ${id} that you can see. Check the id with list_active_access_requests or view_user_requests.`);
+}
+
+/**
  * One request with its audit trail, for the people involved in it (requester, approvers, current members of
- * its approver groups). Anyone else is refused: requests carry justifications and parameters.
+ * its approver groups). Anyone else is answered as if it did not exist: requests carry justifications and
+ * parameters, and even their existence is not theirs to learn.
  */
 export async function describeRequest(
   deps: Pick<JitDeps, 'store' | 'directory'>,
   input: { requestId: string | undefined; actorEmail: string | undefined },
 ): Promise<{ request: AccessRequest; events: AuditEvent[] }> {
   const actor = normaliseEmail(input.actorEmail, 'KUBIYA_USER_EMAIL (the person running the tool)');
-  const request = await loadRequest(deps, input.requestId);
+  // Who is asking is looked up before the id, so an unknown id and someone else's take the same first steps.
   const party = await resolveParty(deps.directory, actor);
-  if (!isInvolved(request, party) && !(await isEligibleApprover(deps, actor, request.approverGroups))) {
-    throw new PermissionError('describe.not_involved', `Request ${request.id} can be seen by its requester and its approvers only.`);
-  }
+  const request = await loadRequest(deps, input.requestId).catch((err: unknown) => {
+    throw err instanceof NotFoundError ? notVisible((input.requestId ?? '').trim()) : err;
+  });
+  if (!isInvolved(request, party) && !(await isEligibleApprover(deps, actor, request.approverGroups))) throw notVisible(request.id);
   return { request, events: await deps.store.auditEvents({ requestId: request.id }) };
 }
 

@@ -34,6 +34,12 @@ afterAll(async () => {
   await world?.close();
 });
 
+/** How many audit events the store holds, read with the operator's own command. */
+async function auditCount(): Promise<number> {
+  const out = await run(process.execPath, [CLI, 'audit', 'export', '--output', 'json'], { env: world.env() }).catch((err: { stdout: string }) => err);
+  return (JSON.parse(out.stdout) as { events: number }).events;
+}
+
 const ask = (client: ConsoleClient, body: Record<string, unknown> = {}) =>
   client.api('POST', '/api/v1/requests', { tool_name: 'create_ec2', tool_params: { region: 'eu-west-1' }, ttl: '30m', justification: 'INC-42 scale out', ...body });
 
@@ -167,17 +173,38 @@ describe('the rules hold over HTTP exactly as in the tools', () => {
     expect(missing.json.code).toBe('request.missing_justification');
   });
 
-  it('refuses to show a request to someone not involved, revealing none of it', async () => {
+  it('refuses to show a request to someone not involved, revealing none of it, not even that it exists', async () => {
     const id = String((await ask(dev, { justification: 'secret-project-x' })).json.request_id);
+    const auditBefore = await auditCount();
     const seen = await erin.api('GET', `/api/v1/requests/${id}`);
-    expect(seen.status).toBe(403);
     const text = JSON.stringify(seen.json);
     expect(text).not.toContain('secret-project-x');
     expect(text).not.toContain('dev@example.com');
     expect(text).not.toContain('create_ec2');
+    // An id that exists but is not erin's answers exactly as one that does not exist: same status, code, words.
+    const unknown = 'req_00000000deadbeef';
+    const none = await erin.api('GET', `/api/v1/requests/${unknown}`);
+    expect(seen.status).toBe(404);
+    expect(none.status).toBe(404);
+    expect(seen.json).toEqual({ ok: false, code: 'request.not_found', message: `No request ${id} that you can see. Check the id with list_active_access_requests or view_user_requests.` });
+    expect(JSON.stringify(none.json).replaceAll(unknown, 'ID')).toBe(JSON.stringify(seen.json).replaceAll(id, 'ID'));
     const page = await erin.fetch(`/requests/${id}`);
-    expect(page.status).toBe(403);
-    expect(await page.text()).not.toContain('secret-project-x');
+    const nonePage = await erin.fetch(`/requests/${unknown}`);
+    expect(page.status).toBe(404);
+    expect(nonePage.status).toBe(404);
+    const pageText = await page.text();
+    expect(pageText).not.toContain('secret-project-x');
+    expect(pageText).toContain(`No request ${id} that you can see.`);
+    // The same page, but for the id and the per-response script nonce.
+    const same = (html: string, shown: string) => html.replaceAll(shown, 'ID').replace(/nonce="[^"]*"/g, '');
+    expect(same(await nonePage.text(), unknown)).toBe(same(pageText, id));
+    // Looking leaves no trace in the audit log either way (as before).
+    expect(await auditCount()).toBe(auditBefore);
+    // The CLI and the tool answer the same way too.
+    const tool = await cli(world, 'erin@example.com', ['describe_access_request', '--request_id', id]);
+    const toolNone = await cli(world, 'erin@example.com', ['describe_access_request', '--request_id', unknown]);
+    expect(tool).toEqual({ ok: false, code: 'request.not_found', message: seen.json.message });
+    expect(JSON.stringify(toolNone).replaceAll(unknown, 'ID')).toBe(JSON.stringify(tool).replaceAll(id, 'ID'));
   });
 
   it('stops cross-site and token-less state changes (CSRF) before anything happens', async () => {

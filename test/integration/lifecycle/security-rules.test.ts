@@ -106,7 +106,9 @@ describe('security rules, each attacked through the CLI', () => {
   it('hides a request from people not involved in it', async () => {
     const id = (await h.request()).json.request_id as string;
     const result = await h.run(PEOPLE.carol.email, ['describe_access_request', '--request_id', id]);
-    expect(result.json.code).toBe('describe.not_involved');
+    // The same answer as an id that does not exist: not even the request's existence is carol's to learn.
+    expect(result.json.code).toBe('request.not_found');
+    expect(result.json.message).toBe(`No request ${id} that you can see. Check the id with list_active_access_requests or view_user_requests.`);
     expect(result.stdout).not.toContain('INC-42');
   });
 

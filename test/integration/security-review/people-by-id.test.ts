@@ -36,7 +36,7 @@ describe.concurrent('people on a request are compared by their Okta id', () => {
       d.okta.addMember('engineering', 'dev.new');
 
       const newcomer = PEOPLE.dev.email;
-      expect((await d.run(newcomer, ['describe_access_request', '--request_id', granted])).json.code).toBe('describe.not_involved');
+      expect((await d.run(newcomer, ['describe_access_request', '--request_id', granted])).json.code).toBe('request.not_found');
       expect((await d.run(newcomer, ['cancel_access_request', '--request_id', waiting])).json.code).toBe('cancel.not_requester');
       expect((await d.run(newcomer, ['revoke_access', '--request_id', granted, '--reason', 'mine now'])).json.code).toBe('revoke.not_allowed');
       expect(d.h.grants()[granted]).toBeDefined();

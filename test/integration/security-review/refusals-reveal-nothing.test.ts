@@ -31,8 +31,9 @@ describe('refusals to people not involved in a request', () => {
     for (const secret of [PEOPLE.dev.email, PEOPLE.alice.email, PEOPLE.bob.email, 'create_ec2', 'eu-west-1', 'us-east-1', 'platform-approvers', 'engineering']) {
       expect(run.stdout, secret).not.toContain(secret);
     }
-    // "not an active member" is about the caller; any other state word would be about the request.
-    expect(run.stdout.replace(/not an active member/g, '')).not.toMatch(/approved|active|granted|pending|waiting|expired|revoked|rejected|already|decided/i);
+    // "not an active member" is about the caller, and list_active_access_requests is a tool's name; any other
+    // state word would be about the request.
+    expect(run.stdout.replace(/not an active member|list_active_access_requests/g, '')).not.toMatch(/approved|active|granted|pending|waiting|expired|revoked|rejected|already|decided/i);
   }
 
   it('approve and reject', async () => {
@@ -60,9 +61,17 @@ describe('refusals to people not involved in a request', () => {
     }
   });
 
-  it('describe_access_request', async () => {
+  it('describe_access_request: answered exactly as an id that does not exist, so ids cannot be probed', async () => {
+    const unknown = 'req_00000000deadbeef';
+    const none = await h.run(PEOPLE.mallory.email, ['describe_access_request', '--request_id', unknown]);
+    const noneText = await h.runText(PEOPLE.mallory.email, ['describe_access_request', '--request_id', unknown]);
     for (const id of [granted, pending]) {
-      expectNothingRevealed(await h.run(PEOPLE.mallory.email, ['describe_access_request', '--request_id', id]), 'describe.not_involved');
+      const run = await h.run(PEOPLE.mallory.email, ['describe_access_request', '--request_id', id]);
+      expectNothingRevealed(run, 'request.not_found');
+      expect(run.json.message).toBe(`No request ${id} that you can see. Check the id with list_active_access_requests or view_user_requests.`);
+      expect(run.stdout.replaceAll(id, 'ID')).toBe(none.stdout.replaceAll(unknown, 'ID'));
+      const text = await h.runText(PEOPLE.mallory.email, ['describe_access_request', '--request_id', id]);
+      expect([text.code, text.stdout.replaceAll(id, 'ID')]).toEqual([noneText.code, noneText.stdout.replaceAll(unknown, 'ID')]);
     }
   });
 
