@@ -202,6 +202,18 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX credentials_by_owner ON credentials (owner, kind, created_at);
     `,
   },
+  {
+    version: 6,
+    name: 'audit checkpoints',
+    sql: `
+      -- SQLite migration 10. Where the chain was last verified intact, so a check rehashes only what came after.
+      CREATE TABLE audit_checkpoints (
+        seq bigint PRIMARY KEY,
+        hash text NOT NULL,
+        verified_at bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */
