@@ -36,21 +36,26 @@ export async function checkAuditTail(deps: Pick<JitDeps, 'store' | 'clock'>, req
   return found;
 }
 
+/**
+ * Why the checkpoint no longer holds, or undefined when it does: `event` is the stored event numbered as the
+ * checkpoint (undefined when there is none at or after that number), `later` whether any event follows.
+ */
+export function checkpointProblem(event: AuditEvent | undefined, checkpoint: AuditCheckpoint, later: boolean): string | undefined {
+  const when = new Date(checkpoint.verifiedAt).toISOString();
+  if (event?.seq === checkpoint.seq) {
+    return event.hash === checkpoint.hash ? undefined : `event ${checkpoint.seq} was replaced after it was verified at ${when} (its hash is not the one recorded then)`;
+  }
+  return later || event
+    ? `event ${checkpoint.seq}, verified intact at ${when}, is missing (deleted)`
+    : `event ${checkpoint.seq}, verified intact at ${when}, is gone: the log was cut back (events deleted from its end)`;
+}
+
 /** Verifies `events` (the checkpoint's event and every later one) against the checkpoint. */
 function fromCheckpoint(events: readonly AuditEvent[], checkpoint: AuditCheckpoint): ChainVerdict {
-  const first = events[0];
-  const when = new Date(checkpoint.verifiedAt).toISOString();
-  if (!first) {
-    return { ok: false, events: 0, seq: checkpoint.seq, problem: `event ${checkpoint.seq}, verified intact at ${when}, is gone: the log was cut back (events deleted from its end)` };
-  }
-  if (first.seq !== checkpoint.seq) {
-    return { ok: false, events: events.length, seq: checkpoint.seq, problem: `event ${checkpoint.seq}, verified intact at ${when}, is missing (deleted)` };
-  }
-  if (first.hash !== checkpoint.hash) {
-    return { ok: false, events: events.length, seq: checkpoint.seq, problem: `event ${checkpoint.seq} was replaced after it was verified at ${when} (its hash is not the one recorded then)` };
-  }
+  const problem = checkpointProblem(events[0], checkpoint, events.length > 1);
+  if (problem) return { ok: false, events: events.length, seq: checkpoint.seq, problem };
   // Starting from the checkpoint event's own predecessor hash rehashes that event too: its content must still match.
-  return verifyChain(events, { seq: checkpoint.seq - 1, hash: first.prevHash });
+  return verifyChain(events, { seq: checkpoint.seq - 1, hash: events[0]!.prevHash });
 }
 
 /**
