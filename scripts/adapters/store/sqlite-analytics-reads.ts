@@ -84,10 +84,12 @@ export class SqliteAnalyticsReads {
          SELECT ${FACTS} FROM requests WHERE updated_at < @from AND created_at < @to AND status IN (${OPEN_STATUSES})`,
       )
       .raw()
-      .all({ from, to }) as FactsRow[];
-    const json = new Memo<Json>();
-    const providers = new Memo<{ provider: string }>();
-    return rows.map((row) => facts(row, json, providers));
+      .iterate({ from, to }) as IterableIterator<FactsRow>;
+    const shared = new Shared();
+    // Row by row: each raw row is garbage as soon as its facts are built, rather than 100,000 of them at once.
+    const requests: RequestFacts[] = [];
+    for (const row of rows) requests.push(facts(row, shared));
+    return requests;
   }
 
   /** See {@link RequestStore.auditEventsBetween}. */
@@ -141,28 +143,42 @@ class Memo<T> {
 }
 
 const parseJson = (text: string) => JSON.parse(text) as Json;
-
+const same = (text: string) => text;
 const providerOnly = (provider: string) => ({ provider });
 
-function facts(row: FactsRow, json: Memo<Json>, providers: Memo<{ provider: string }>): RequestFacts {
+/**
+ * The values many requests of one read share. Repeated strings (a status, a tool, an approver) are kept once:
+ * the copy each row brings is then short-lived garbage rather than 100,000 strings the collector must move.
+ */
+class Shared {
+  readonly strings = new Memo<string>();
+  readonly json = new Memo<Json>();
+  readonly providers = new Memo<{ provider: string }>();
+
+  text(value: string): string {
+    return this.strings.get(value, same);
+  }
+}
+
+function facts(row: FactsRow, shared: Shared): RequestFacts {
   const [id, status, createdAt, toolName, requester, expiresAt, decidedBy, decidedAt, grantedAt, endedAt, ttlSeconds, endAttempts, provider, grantedProvider, approverGroups, toolParams] = row;
   const request: RequestFacts = {
     id,
-    status,
-    toolName,
-    toolParams: toolParams === null ? {} : (json.get(toolParams, parseJson) as Record<string, Json>),
-    requester,
-    approverGroups: approverGroups === null ? [] : (json.get(approverGroups, parseJson) as string[]),
+    status: shared.text(status) as RequestStatus,
+    toolName: shared.text(toolName),
+    toolParams: toolParams === null ? {} : (shared.json.get(toolParams, parseJson) as Record<string, Json>),
+    requester: shared.text(requester),
+    approverGroups: approverGroups === null ? [] : (shared.json.get(approverGroups, parseJson) as string[]),
     ttlSeconds,
     createdAt,
     endAttempts: endAttempts ?? 0,
-    preview: providers.get(provider, providerOnly),
+    preview: shared.providers.get(provider, providerOnly),
   };
-  if (decidedBy !== null) request.decidedBy = decidedBy;
+  if (decidedBy !== null) request.decidedBy = shared.text(decidedBy);
   if (decidedAt !== null) request.decidedAt = decidedAt;
   if (grantedAt !== null) request.grantedAt = grantedAt;
   if (expiresAt !== null) request.expiresAt = expiresAt;
   if (endedAt !== null) request.endedAt = endedAt;
-  if (grantedProvider !== null) request.grantedWith = providers.get(grantedProvider, providerOnly);
+  if (grantedProvider !== null) request.grantedWith = shared.providers.get(grantedProvider, providerOnly);
   return request;
 }
