@@ -3,6 +3,7 @@ import { SqliteRequestStore } from '../../../scripts/adapters/store/sqlite-reque
 import { DEFAULT_ANALYTICS_SETTINGS } from '../../../scripts/core/analytics/analytics-types.js';
 import { ManualClock } from '../../../scripts/core/clock.js';
 import { accessAnalytics } from '../../../scripts/core/use-cases/access-analytics.js';
+import { analyticsJson } from '../../../scripts/reports/analytics-json.js';
 import { analyticsText } from '../../../scripts/reports/analytics-text.js';
 import { DAY, HOUR, T0, granted, req } from '../../support/analytics-fixtures.js';
 
@@ -67,6 +68,7 @@ describe('accessAnalytics through a real store', () => {
     await store.appendAudit([{ requestId: null, type: 'request_refused', actor: 'x@example.com', at: T0 + 2 * HOUR, data: { reason: 'requester_not_allowed' } }]);
     const report = await run();
     expect(report.security.auditChain).toMatchObject({ checked: true, ok: true, events: 2, sinceCheckpoint: { seq: 1, verifiedAt: clock.now(), rehashed: 2 } });
+    expect(analyticsJson(report).security).toMatchObject({ audit_chain: { ok: true, since_checkpoint: { seq: 1, verified_at: '2026-12-02T00:00:00.000Z', rehashed: 2 } } });
     expect(analyticsText(report)).toContain('intact, 2 events (2 rehashed from event 1, verified 2026-12-02 00:00 UTC; audit verify checks the whole log)');
     // Not checked on request: no checkpoint read or written.
     expect((await run({ checkChain: false })).security.auditChain).toEqual({ checked: false, ok: null, events: null, headHash: null, problem: null });
