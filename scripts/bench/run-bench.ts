@@ -45,8 +45,10 @@ if (wanted('analytics')) {
   const analytics = await benchAnalytics();
   const u = analytics.report.usage;
   console.log(`access analytics over ${analytics.requests.toLocaleString('en')} requests (30 days, ${analytics.events.toLocaleString('en')} audit events${analytics.built ? ', database built for this run' : ''}), median of 3:`);
-  console.log(`  figures                  ${ms(analytics.figuresMs)} (CPU ${ms(analytics.figuresCpuMs)}) (aim: under 2 s)`);
-  console.log(`  with the audit-chain check ${ms(analytics.withChainMs)} (CPU ${ms(analytics.withChainCpuMs)})`);
+  console.log(`  figures alone            ${ms(analytics.figuresMs)} (CPU ${ms(analytics.figuresCpuMs)})`);
+  console.log(`  with the audit-chain check from a day-old checkpoint (${analytics.rehashed.toLocaleString('en')} events rehashed)`);
+  console.log(`                           ${ms(analytics.withChainMs)} (CPU ${ms(analytics.withChainCpuMs)}) (aim: under 2 s)`);
+  console.log(`  whole chain, no checkpoint ${ms(analytics.wholeChainMs)} (one run: the first run's cost, as audit verify's)`);
   console.log(`  counted: ${u.approvals.toLocaleString('en')} approvals, ${u.grants.toLocaleString('en')} grants, ${analytics.report.findings.length} findings, chain ${analytics.report.security.auditChain.ok ? 'intact' : 'TAMPERED'}`);
 }
 

@@ -48,30 +48,48 @@ export type ChainVerdict =
   | { ok: true; events: number; headHash: string }
   | { ok: false; events: number; seq: number; problem: string };
 
+/** An event the chain was verified up to earlier: its sequence number and hash. */
+export interface ChainStart {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * An event up to which the whole chain was once verified intact, and when: a later check starts from it
+ * and rehashes only the events after it (a full check is `kubiya-jit audit verify`).
+ */
+export interface AuditCheckpoint extends ChainStart {
+  /** Epoch milliseconds of the check. */
+  verifiedAt: number;
+}
+
 /**
  * Walks the log in stored order and reports the first event that was edited (its hash no longer matches its
- * content), deleted (a gap in the sequence) or reordered (its previous hash is not the hash before it).
+ * content), deleted (a gap in the sequence) or reordered (its previous hash is not the hash before it). With
+ * `start`, `events` is the part of the log after that event, which must follow it; the verdict's `events`
+ * then counts the whole log (the start's events and these).
  */
-export function verifyChain(events: readonly AuditEvent[]): ChainVerdict {
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1;
+export function verifyChain(events: readonly AuditEvent[], start?: ChainStart): ChainVerdict {
+  let prevHash = start?.hash ?? GENESIS_HASH;
+  let expectedSeq = (start?.seq ?? 0) + 1;
+  const total = (start?.seq ?? 0) + events.length;
   for (const event of events) {
     if (event.seq !== expectedSeq) {
       const problem =
         event.seq > expectedSeq
           ? `event ${expectedSeq}${event.seq - expectedSeq > 1 ? `–${event.seq - 1}` : ''} is missing (deleted)`
           : `event ${event.seq} is out of order (expected ${expectedSeq})`;
-      return { ok: false, events: events.length, seq: event.seq, problem };
+      return { ok: false, events: total, seq: event.seq, problem };
     }
     if (event.prevHash !== prevHash) {
-      return { ok: false, events: events.length, seq: event.seq, problem: `event ${event.seq} does not follow event ${event.seq - 1} (reordered or an earlier event was replaced)` };
+      return { ok: false, events: total, seq: event.seq, problem: `event ${event.seq} does not follow event ${event.seq - 1} (reordered or an earlier event was replaced)` };
     }
     const { hash, ...rest } = event;
     if (hashEvent(rest) !== hash) {
-      return { ok: false, events: events.length, seq: event.seq, problem: `event ${event.seq} was edited after it was written` };
+      return { ok: false, events: total, seq: event.seq, problem: `event ${event.seq} was edited after it was written` };
     }
     prevHash = hash;
     expectedSeq += 1;
   }
-  return { ok: true, events: events.length, headHash: prevHash };
+  return { ok: true, events: total, headHash: prevHash };
 }

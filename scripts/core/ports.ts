@@ -2,6 +2,7 @@
  * The ports the core drives. Adapters (SQLite, Slack, Okta, OPA, AWS, …) implement them; the core only
  * ever sees these interfaces and the domain types, never a vendor SDK type.
  */
+import type { AuditCheckpoint } from './audit-chain.js';
 import type { EventFacts, RequestFacts } from './analytics/analytics-types.js';
 import type { AccessRequest, AuditEvent, GrantPreview, GrantTarget, Json, MessageRef, NewAuditEvent, Person, RequestStatus } from './types.js';
 
@@ -284,8 +285,12 @@ export interface RequestStore extends TargetLedger, CredentialStore {
   watchChanges?(onChange: () => void): Promise<ChangeWatch>;
   /** Appends audit events that belong to no request write (a refused approval, a config load). */
   appendAudit(events: NewAuditEvent[]): Promise<void>;
-  /** Audit events in order, optionally only one request's. */
-  auditEvents(options?: { requestId?: string }): Promise<AuditEvent[]>;
+  /** Audit events in order, optionally only one request's, or only those numbered `fromSeq` and after. */
+  auditEvents(options?: { requestId?: string; fromSeq?: number }): Promise<AuditEvent[]>;
+  /** The newest {@link AuditCheckpoint} (the highest `seq`), or undefined before the first. */
+  auditCheckpoint(): Promise<AuditCheckpoint | undefined>;
+  /** Records a checkpoint; one already recorded for the same `seq` is kept as it is. */
+  saveAuditCheckpoint(checkpoint: AuditCheckpoint): Promise<void>;
   /**
    * For analytics over `[from, to)`: every request created before `to` that is still open (not in a final
    * state) or was last updated at or after `from`, i.e. whose life reaches into the window. In no particular
@@ -295,9 +300,10 @@ export interface RequestStore extends TargetLedger, CredentialStore {
   requestsOverlapping(from: number, to: number): Promise<RequestFacts[]>;
   /**
    * Audit events with `from <= at < to`, only of the given types when `types` is given, in chain order (`seq`),
-   * without their hashes ({@link EventFacts}); a store may return whole events.
+   * without their hashes ({@link EventFacts}); a store may return whole events. With `withDataKey`, only the
+   * events whose data has that key (a `request_approved` that changed the TTL records the one asked for).
    */
-  auditEventsBetween(from: number, to: number, types?: readonly string[]): Promise<EventFacts[]>;
+  auditEventsBetween(from: number, to: number, types?: readonly string[], options?: { withDataKey?: string }): Promise<EventFacts[]>;
   /** A cached string value, if present and not expired at `now`. */
   cacheGet(key: string, now: number): Promise<string | undefined>;
   /** Stores a cached value until `expiresAt`. */

@@ -6,11 +6,13 @@ import type { AnalyticsReport } from '../core/analytics/analytics-types.js';
  */
 export function analyticsJson(report: AnalyticsReport): Record<string, unknown> {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const { sinceCheckpoint, ...chainState } = report.security.auditChain;
+  const chain = sinceCheckpoint ? { ...chainState, sinceCheckpoint: { ...sinceCheckpoint, verifiedAt: iso(sinceCheckpoint.verifiedAt) } } : chainState;
   const timed = {
     ...report,
     window: { from: iso(report.window.from), to: iso(report.window.to), days: round((report.window.to - report.window.from) / 86_400_000) },
     generatedAt: iso(report.generatedAt),
-    security: { ...report.security, reconcile: { ...report.security.reconcile, lastRunAt: iso(report.security.reconcile.lastRunAt) } },
+    security: { ...report.security, reconcile: { ...report.security.reconcile, lastRunAt: iso(report.security.reconcile.lastRunAt) }, auditChain: chain },
   };
   return snake(timed) as Record<string, unknown>;
 }

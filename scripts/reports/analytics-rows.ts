@@ -107,5 +107,11 @@ function reconcile(report: AnalyticsReport): string {
 function chain(report: AnalyticsReport): string {
   const c = report.security.auditChain;
   if (!c.checked) return 'not checked';
-  return c.ok ? `intact, ${n(c.events ?? 0)} events, head hash ${c.headHash}` : `TAMPERED: ${oneLine(c.problem ?? '', 200)}`;
+  if (!c.ok) return `TAMPERED: ${oneLine(c.problem ?? '', 200)}`;
+  const since = c.sinceCheckpoint;
+  // Say what was rehashed: a check from a checkpoint trusts the events before it (audit verify checks them all).
+  const scope = since
+    ? `${n(since.rehashed)} rehashed from event ${n(since.seq)}, verified ${new Date(since.verifiedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC; audit verify checks the whole log`
+    : 'all rehashed';
+  return `intact, ${n(c.events ?? 0)} events (${scope}), head hash ${c.headHash}`;
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { verifyChain } from '../../scripts/core/audit-chain.js';
 import type { RequestStore } from '../../scripts/core/ports.js';
+import type { Json } from '../../scripts/core/types.js';
 import { requestFixture } from './request-fixture.js';
 
 const thresholds = { warnBeforeMs: 600_000, approvalTimeoutMs: 86_400_000, grantingLeaseMs: 900_000 };
@@ -222,6 +223,40 @@ export function requestStoreContract(open: () => Promise<RequestStore>, dispose:
     expect((await store().auditEventsBetween(10, 31, ['decision_refused', 'request_approved'])).map((e) => e.at)).toEqual([20, 30, 15]);
     expect(await store().auditEventsBetween(0, 100, [])).toEqual([]);
     expect((await store().auditEventsBetween(0, 100, ['request_refused']))[0]).toMatchObject({ seq: 2, type: 'request_refused', data: { time: 10 } });
+  });
+
+  it('reads the events that record a data key only, when asked (analytics\' asked-for TTLs)', async () => {
+    const approved = (data: Record<string, Json>) => ({ requestId: null, type: 'request_approved', actor: 'test', at: 5, data });
+    await store().appendAudit([
+      approved({ ttl_seconds: 3600 }),
+      approved({ ttl_seconds: 1800, requested_ttl_seconds: 3600 }),
+      // The key's name as a value is not the key.
+      approved({ note: '"requested_ttl_seconds"' }),
+      { requestId: null, type: 'decision_refused', actor: 'test', at: 5, data: { requested_ttl_seconds: 1 } },
+    ]);
+    const asked = await store().auditEventsBetween(0, 10, ['request_approved'], { withDataKey: 'requested_ttl_seconds' });
+    expect(asked.map((e) => [e.seq, e.data])).toEqual([[2, { ttl_seconds: 1800, requested_ttl_seconds: 3600 }]]);
+    expect((await store().auditEventsBetween(0, 10, undefined, { withDataKey: 'requested_ttl_seconds' })).map((e) => e.seq)).toEqual([2, 4]);
+    expect(await store().auditEventsBetween(0, 10, ['request_approved'])).toHaveLength(3);
+  });
+
+  it('reads the audit log from a sequence number on, whole or one request\'s', async () => {
+    await store().appendAudit([event('a', 'r1'), event('b', 'r2'), event('c', 'r1'), event('d', 'r1')]);
+    expect((await store().auditEvents({ fromSeq: 3 })).map((e) => [e.seq, e.type])).toEqual([[3, 'c'], [4, 'd']]);
+    expect((await store().auditEvents({ requestId: 'r1', fromSeq: 2 })).map((e) => e.seq)).toEqual([3, 4]);
+    expect(await store().auditEvents({ fromSeq: 5 })).toEqual([]);
+    expect((await store().auditEvents()).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('keeps audit checkpoints: the newest by sequence number, the first one recorded for a number', async () => {
+    expect(await store().auditCheckpoint()).toBeUndefined();
+    await store().saveAuditCheckpoint({ seq: 5, hash: 'a'.repeat(64), verifiedAt: 100 });
+    await store().saveAuditCheckpoint({ seq: 9, hash: 'b'.repeat(64), verifiedAt: 200 });
+    await store().saveAuditCheckpoint({ seq: 7, hash: 'c'.repeat(64), verifiedAt: 300 });
+    expect(await store().auditCheckpoint()).toEqual({ seq: 9, hash: 'b'.repeat(64), verifiedAt: 200 });
+    // Two checks at once record the same head: the second changes nothing.
+    await store().saveAuditCheckpoint({ seq: 9, hash: 'd'.repeat(64), verifiedAt: 400 });
+    expect(await store().auditCheckpoint()).toEqual({ seq: 9, hash: 'b'.repeat(64), verifiedAt: 200 });
   });
 
   it('chains the audit events of every write, and the chain verifies', async () => {

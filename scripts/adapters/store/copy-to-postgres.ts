@@ -36,6 +36,8 @@ export const PLAIN_TABLES: readonly { table: string; columns: Readonly<Record<st
   { table: 'target_locks', columns: { name: 'text', owner: 'text', until: 'bigint' } },
   { table: 'target_holds', columns: { target: 'text', grant_id: 'text', expires_at: 'bigint', keep: 'boolean' } },
   { table: 'follow_ups', columns: { key: 'text', provider: 'text', due_at: 'bigint', data: 'text', attempts: 'integer', claimed_by: 'text', claimed_until: 'bigint' } },
+  // Checkpoints name events by number and hash, which the copy keeps: they hold on the target as they did here.
+  { table: 'audit_checkpoints', columns: { seq: 'bigint', hash: 'text', verified_at: 'bigint' } },
   {
     table: 'outbox',
     columns: {

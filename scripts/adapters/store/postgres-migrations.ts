@@ -203,7 +203,18 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     `,
   },
   {
-    // 6 is taken by another change; versions are checked one by one, so a gap is fine.
+    version: 6,
+    name: 'audit checkpoints',
+    sql: `
+      -- SQLite migration 10. Where the chain was last verified intact, so a check rehashes only what came after.
+      CREATE TABLE audit_checkpoints (
+        seq bigint PRIMARY KEY,
+        hash text NOT NULL,
+        verified_at bigint NOT NULL
+      );
+    `,
+  },
+  {
     version: 7,
     name: 'follow-ups are claimed',
     sql: `

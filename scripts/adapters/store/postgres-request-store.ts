@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import type { AuditCheckpoint } from '../../core/audit-chain.js';
 import type { ChangeWatch, DueClaim, DueThresholds, FollowUp, NewOutboxMessage, OutboxMessage, OutboxOutcome, RequestFilter, RequestStore, StoredCredential, TargetHold } from '../../core/ports.js';
 import type { AccessRequest, AuditEvent, NewAuditEvent } from '../../core/types.js';
 import { watchPostgresChanges } from './postgres-changes.js';
@@ -140,11 +141,22 @@ export class PostgresRequestStore implements RequestStore {
     await this.query(sql.APPEND_EVENTS, sql.eventArrays(events));
   }
 
-  async auditEvents(options: { requestId?: string } = {}): Promise<AuditEvent[]> {
+  async auditEvents(options: { requestId?: string; fromSeq?: number } = {}): Promise<AuditEvent[]> {
+    const fromSeq = options.fromSeq ?? 0;
     const { rows } = options.requestId
-      ? await this.query<EventRow>(sql.SELECT_REQUEST_EVENTS, [options.requestId])
-      : await this.query<EventRow>(sql.SELECT_EVENTS);
+      ? await this.query<EventRow>(sql.SELECT_REQUEST_EVENTS, [options.requestId, fromSeq])
+      : await this.query<EventRow>(sql.SELECT_EVENTS, [fromSeq]);
     return rows.map(auditEvent);
+  }
+
+  async auditCheckpoint(): Promise<AuditCheckpoint | undefined> {
+    const { rows } = await this.query<{ seq: string; hash: string; verified_at: string }>(sql.LAST_CHECKPOINT);
+    const row = rows[0];
+    return row && { seq: Number(row.seq), hash: row.hash, verifiedAt: Number(row.verified_at) };
+  }
+
+  async saveAuditCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
+    await this.query(sql.SAVE_CHECKPOINT, [checkpoint.seq, checkpoint.hash, checkpoint.verifiedAt]);
   }
 
   async requestsOverlapping(from: number, to: number): Promise<AccessRequest[]> {
@@ -152,12 +164,16 @@ export class PostgresRequestStore implements RequestStore {
     return rows.map((row) => JSON.parse(row.body) as AccessRequest);
   }
 
-  async auditEventsBetween(from: number, to: number, types?: readonly string[]): Promise<AuditEvent[]> {
+  async auditEventsBetween(from: number, to: number, types?: readonly string[], options: { withDataKey?: string } = {}): Promise<AuditEvent[]> {
     if (types?.length === 0) return [];
+    // The key as it appears in JSON text: a cheap filter in the database, made exact below.
+    const quotedKey = options.withDataKey === undefined ? null : JSON.stringify(options.withDataKey);
     const { rows } = types
-      ? await this.query<EventRow>(sql.SELECT_EVENTS_BETWEEN_OF_TYPES, [from, to, [...types]])
-      : await this.query<EventRow>(sql.SELECT_EVENTS_BETWEEN, [from, to]);
-    return rows.map(auditEvent);
+      ? await this.query<EventRow>(sql.SELECT_EVENTS_BETWEEN_OF_TYPES, [from, to, [...types], quotedKey])
+      : await this.query<EventRow>(sql.SELECT_EVENTS_BETWEEN, [from, to, quotedKey]);
+    const events = rows.map(auditEvent);
+    const key = options.withDataKey;
+    return key === undefined ? events : events.filter((e) => Object.hasOwn(e.data, key));
   }
 
   async cacheGet(key: string, now: number): Promise<string | undefined> {

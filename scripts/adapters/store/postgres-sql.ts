@@ -174,8 +174,10 @@ export const INSERT_EVENTS = `
   INSERT INTO audit_events (seq, request_id, type, actor, at, data, prev_hash, hash)
   SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[])`;
 
-export const SELECT_EVENTS = 'SELECT seq, request_id, type, actor, at, data, prev_hash, hash FROM audit_events ORDER BY seq';
-export const SELECT_REQUEST_EVENTS = 'SELECT seq, request_id, type, actor, at, data, prev_hash, hash FROM audit_events WHERE request_id = $1 ORDER BY seq';
+export const SELECT_EVENTS = 'SELECT seq, request_id, type, actor, at, data, prev_hash, hash FROM audit_events WHERE seq >= $1 ORDER BY seq';
+export const SELECT_REQUEST_EVENTS = 'SELECT seq, request_id, type, actor, at, data, prev_hash, hash FROM audit_events WHERE request_id = $1 AND seq >= $2 ORDER BY seq';
+export const LAST_CHECKPOINT = 'SELECT seq, hash, verified_at FROM audit_checkpoints ORDER BY seq DESC LIMIT 1';
+export const SAVE_CHECKPOINT = 'INSERT INTO audit_checkpoints (seq, hash, verified_at) VALUES ($1, $2, $3) ON CONFLICT (seq) DO NOTHING';
 
 // Analytics windows ($1 from, $2 to): two indexed halves, rows touched since `from`, and open rows untouched
 // since (an active grant from last month). The statuses a request can still leave; the others are final.
@@ -184,9 +186,11 @@ export const REQUESTS_OVERLAPPING = `
   UNION ALL
   SELECT body FROM requests WHERE updated_at < $1 AND created_at < $2 AND status IN ('approval_pending', 'granting', 'access_granted', 'ending')`;
 
-export const SELECT_EVENTS_BETWEEN = 'SELECT seq, request_id, type, actor, at, data, prev_hash, hash FROM audit_events WHERE at >= $1 AND at < $2 ORDER BY seq';
+// $3 (or $4): the quoted key the data must mention, or null for any event.
+export const SELECT_EVENTS_BETWEEN =
+  'SELECT seq, request_id, type, actor, at, data, prev_hash, hash FROM audit_events WHERE at >= $1 AND at < $2 AND ($3::text IS NULL OR strpos(data, $3) > 0) ORDER BY seq';
 export const SELECT_EVENTS_BETWEEN_OF_TYPES =
-  'SELECT seq, request_id, type, actor, at, data, prev_hash, hash FROM audit_events WHERE at >= $1 AND at < $2 AND type = ANY($3::text[]) ORDER BY seq';
+  'SELECT seq, request_id, type, actor, at, data, prev_hash, hash FROM audit_events WHERE at >= $1 AND at < $2 AND type = ANY($3::text[]) AND ($4::text IS NULL OR strpos(data, $4) > 0) ORDER BY seq';
 
 export const CACHE_GET = 'SELECT value FROM cache WHERE key = $1 AND expires_at > $2';
 export const CACHE_PUT = 'INSERT INTO cache (key, value, expires_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at';

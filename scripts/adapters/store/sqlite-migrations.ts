@@ -203,7 +203,28 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     `,
   },
   {
-    // 10 is taken by another change; the numbers only need to be distinct (each is applied if missing).
+    version: 10,
+    name: 'audit checkpoints; analytics reads from covering indexes',
+    // PostgreSQL migration 6 has the same checkpoints. The two indexes hold every column analytics reads, so a
+    // window of 100,000 requests and its events are read from the indexes alone rather than from full rows
+    // (and the approvals that changed a TTL are found among 100,000 without reading each row). They replace
+    // the narrower indexes they start with.
+    sql: `
+      CREATE TABLE IF NOT EXISTS audit_checkpoints (
+        seq INTEGER PRIMARY KEY,
+        hash TEXT NOT NULL,
+        verified_at INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS requests_analytics ON requests (
+        updated_at, created_at, status, id, tool_name, requester, expires_at, decided_by, decided_at, granted_at,
+        ended_at, ttl_seconds, end_attempts, provider, granted_provider, approver_groups, tool_params
+      );
+      DROP INDEX IF EXISTS requests_by_updated;
+      CREATE INDEX IF NOT EXISTS audit_analytics ON audit_events (type, at, request_id, actor, data);
+      DROP INDEX IF EXISTS audit_by_type_at;
+    `,
+  },
+  {
     version: 11,
     name: 'follow-ups are claimed',
     addColumns: [

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { chainEvent, GENESIS_HASH } from '../../core/audit-chain.js';
+import { chainEvent, GENESIS_HASH, type AuditCheckpoint } from '../../core/audit-chain.js';
 import type { ChangeWatch, DueClaim, DueThresholds, FollowUp, NewOutboxMessage, OutboxMessage, OutboxOutcome, RequestFilter, RequestStore, StoredCredential, TargetHold } from '../../core/ports.js';
 import type { AccessRequest, AuditEvent, NewAuditEvent } from '../../core/types.js';
 import type { OpenStoreOptions } from './open-request-store.js';
@@ -202,21 +202,33 @@ export class SqliteRequestStore implements RequestStore {
     this.db.transaction(() => this.appendInTransaction(events)).immediate();
   }
 
-  async auditEvents(options: { requestId?: string } = {}): Promise<AuditEvent[]> {
+  async auditEvents(options: { requestId?: string; fromSeq?: number } = {}): Promise<AuditEvent[]> {
+    const fromSeq = options.fromSeq ?? 0;
     const rows = (
       options.requestId
-        ? this.db.prepare('SELECT * FROM audit_events WHERE request_id = ? ORDER BY seq').all(options.requestId)
-        : this.db.prepare('SELECT * FROM audit_events ORDER BY seq').all()
+        ? this.db.prepare('SELECT * FROM audit_events WHERE request_id = ? AND seq >= ? ORDER BY seq').all(options.requestId, fromSeq)
+        : this.db.prepare('SELECT * FROM audit_events WHERE seq >= ? ORDER BY seq').all(fromSeq)
     ) as AuditRow[];
     return rows.map(auditEvent);
+  }
+
+  async auditCheckpoint(): Promise<AuditCheckpoint | undefined> {
+    const row = this.db.prepare('SELECT seq, hash, verified_at FROM audit_checkpoints ORDER BY seq DESC LIMIT 1').get() as
+      | { seq: number; hash: string; verified_at: number }
+      | undefined;
+    return row && { seq: row.seq, hash: row.hash, verifiedAt: row.verified_at };
+  }
+
+  async saveAuditCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
+    this.db.prepare('INSERT INTO audit_checkpoints (seq, hash, verified_at) VALUES (?, ?, ?) ON CONFLICT (seq) DO NOTHING').run(checkpoint.seq, checkpoint.hash, checkpoint.verifiedAt);
   }
 
   async requestsOverlapping(from: number, to: number): Promise<RequestFacts[]> {
     return this.analytics.requestsOverlapping(from, to);
   }
 
-  async auditEventsBetween(from: number, to: number, types?: readonly string[]): Promise<EventFacts[]> {
-    return this.analytics.auditEventsBetween(from, to, types, parseData);
+  async auditEventsBetween(from: number, to: number, types?: readonly string[], options: { withDataKey?: string } = {}): Promise<EventFacts[]> {
+    return this.analytics.auditEventsBetween(from, to, types, options.withDataKey, parseData);
   }
 
   /** Every audit event as stored, its data as the exact text written, in order: what `store copy` moves. */

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../app/app-context.js';
 import { verifyChain } from '../../core/audit-chain.js';
 import { escapeUnsafe } from '../../core/quote.js';
+import { checkpointProblem } from '../../core/use-cases/check-audit-tail.js';
 import { findRowProblems } from '../../core/use-cases/verify-rows.js';
 import type { AuditEvent } from '../../core/types.js';
 import type { CommandResult } from '../../handlers/handler.js';
@@ -27,6 +28,12 @@ export async function auditCommand(ctx: AppContext, parsed: ParsedCommand): Prom
         const problem = `${missing.length} stored request${missing.length > 1 ? 's have' : ' has'} no request_created event in the log (${shown}): events were deleted from its end`;
         return { human: `Audit log TAMPERED: ${problem} (checked ${verdict.events} events).`, json: { ok: false, events: verdict.events, problem, requests: missing }, exitCode: 2 };
       }
+      // A log cut back past the last checkpoint, but no request's creation, is a valid, shorter chain too.
+      const checkpoint = await ctx.store().auditCheckpoint();
+      const lost = checkpoint && checkpointProblem(events[checkpoint.seq - 1], checkpoint, events.length > checkpoint.seq);
+      if (lost) {
+        return { human: `Audit log TAMPERED: ${lost} (checked ${verdict.events} events).`, json: { ok: false, events: verdict.events, seq: checkpoint.seq, problem: lost }, exitCode: 2 };
+      }
       // The chain holds; the rows must say what it says (an edited expiry, wider parameters, another requester).
       const rows = await findRowProblems(ctx.store(), events);
       if (rows.length > 0) {
@@ -37,6 +44,8 @@ export async function auditCommand(ctx: AppContext, parsed: ParsedCommand): Prom
           exitCode: 2,
         };
       }
+      // Analytics' chain check starts from here next time.
+      if (verdict.events > (checkpoint?.seq ?? 0)) await ctx.store().saveAuditCheckpoint({ seq: verdict.events, hash: verdict.headHash, verifiedAt: ctx.clock.now() });
       return {
         human: `Audit log intact: ${verdict.events} events, head hash ${verdict.headHash}. Keep the head hash somewhere else to detect a truncated log later.`,
         json: { ok: true, events: verdict.events, head_hash: verdict.headHash },

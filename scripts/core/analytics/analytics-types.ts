@@ -2,7 +2,7 @@
  * The shapes of access analytics: what it is asked (a window, filters, settings, the stored history) and what
  * it answers. docs/analytics.md defines every figure; the names here match its headings.
  */
-import type { ChainVerdict } from '../audit-chain.js';
+import type { AuditCheckpoint, ChainVerdict } from '../audit-chain.js';
 import type { AccessRequest, AuditEvent } from '../types.js';
 
 /** The half-open interval `[from, to)` of epoch milliseconds the figures cover. */
@@ -77,10 +77,16 @@ export interface AnalyticsInput {
   settings: AnalyticsSettings;
   /** At least every request whose life overlaps the window, and every request still open. */
   requests: readonly RequestFacts[];
-  /** At least the audit events of the analysed types from one day before the window to its end. */
+  /**
+   * At least the audit events of the analysed types (`ANALYTICS_EVENT_TYPES`, and the `request_approved`
+   * events that record an asked-for TTL) from one day before the window to its end.
+   */
   events: readonly EventFacts[];
-  /** The verdict on the whole audit log, when it was checked. */
-  chain?: ChainVerdict;
+  /**
+   * The verdict on the audit log, when it was checked: on the whole log, or (with `checkpoint`) on the events
+   * from a checkpoint on, `rehashed` of them.
+   */
+  chain?: ChainVerdict & { checkpoint?: AuditCheckpoint; rehashed?: number };
 }
 
 /** A name and how many. */
@@ -207,5 +213,16 @@ export interface SecurityFigures {
   removalRetries: { requests: number; failedAttempts: number; stillFailing: number };
   expiryLag: Distribution & { outlived: number; toleranceSeconds: number; stillOutliving: number; histogram: Bin[] };
   reconcile: { runs: number; lastRunAt: number | null; leftoversFound: number; leftoversRemoved: number; unknownFound: number };
-  auditChain: { checked: boolean; ok: boolean | null; events: number | null; headHash: string | null; problem: string | null };
+  /**
+   * The audit chain's state. `events` counts the whole log. With `sinceCheckpoint`, only the events from
+   * that checkpoint on were rehashed (the ones before were verified at `verifiedAt`); without it, all were.
+   */
+  auditChain: {
+    checked: boolean;
+    ok: boolean | null;
+    events: number | null;
+    headHash: string | null;
+    problem: string | null;
+    sinceCheckpoint?: { seq: number; verifiedAt: number; rehashed: number };
+  };
 }

@@ -1,6 +1,6 @@
 import type { AnalyticsSettings, AnalyticsWindow, EventFacts, PatternFigures, RequestFacts, StandingAccessCandidate } from './analytics-types.js';
 import type { LocalTime } from './local-time.js';
-import { accessKey, num, wasApproved } from './scope.js';
+import { num, stableJson, wasApproved } from './scope.js';
 import { distribution, histogram, inWindow, round2 } from './stats.js';
 
 /** Bars of the decision-time chart, in seconds from the request's creation. */
@@ -94,8 +94,12 @@ function weekdayHour(created: readonly RequestFacts[], local: LocalTime): number
 /** The same person asking for the same tool with the same parameters at least the configured number of times. */
 function standingAccess(created: readonly RequestFacts[], settings: AnalyticsSettings): StandingAccessCandidate[] {
   const groups = new Map<string, StandingAccessCandidate>();
+  // Stores share one parameters object among requests with the same parameters: serialise each once.
+  const paramKeys = new Map<object, string>();
   for (const r of created) {
-    const key = `${r.requester} ${accessKey(r)}`;
+    let params = paramKeys.get(r.toolParams);
+    if (params === undefined) paramKeys.set(r.toolParams, (params = stableJson(r.toolParams)));
+    const key = `${r.requester} ${r.toolName} ${params}`;
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { requester: r.requester, tool: r.toolName, params: r.toolParams, requests: 0, approved: 0 }));
     group.requests += 1;

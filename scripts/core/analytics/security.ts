@@ -1,5 +1,4 @@
-import type { ChainVerdict } from '../audit-chain.js';
-import type { AnalyticsSettings, AnalyticsWindow, EventFacts, RequestFacts, SecurityFigures } from './analytics-types.js';
+import type { AnalyticsInput, AnalyticsSettings, AnalyticsWindow, EventFacts, RequestFacts, SecurityFigures } from './analytics-types.js';
 import { workingHours } from './findings.js';
 import type { LocalTime } from './local-time.js';
 import { num, text, wasApproved } from './scope.js';
@@ -28,7 +27,7 @@ export interface SecurityInput {
   now: number;
   local: LocalTime;
   settings: AnalyticsSettings;
-  chain: ChainVerdict | undefined;
+  chain: AnalyticsInput['chain'];
 }
 
 /** The security figures of the window: refusals, how approvals are given, grants that went wrong, expiry lag. */
@@ -37,16 +36,16 @@ export function computeSecurity(input: SecurityInput): SecurityFigures {
   const inside = (type: string) => input.events.filter((e) => e.type === type && inWindow(e.at, window));
   const refusedDecisions = inside('decision_refused');
   const refusedRequests = inside('request_refused');
-  const approvals = requests.filter((r) => wasApproved(r) && inWindow(r.decidedAt, window));
+  const approvals = approvalsGiven(requests, inside('approval_recorded'), window);
   const grants = requests.filter((r) => inWindow(r.grantedAt, window));
-  const rubberStamps = approvals.filter((r) => r.decidedAt! - r.createdAt < settings.rubberStampSeconds * 1000);
+  const rubberStamps = approvals.filter((a) => a.afterMs < settings.rubberStampSeconds * 1000);
   const retries = inside('revocation_failed');
   return {
     selfApprovalAttempts: refusedDecisions.filter((e) => e.data.reason === 'self_approval').length,
     refusedDecisions: { total: refusedDecisions.length, byReason: topCounts(refusedDecisions.map((e) => text(e.data.reason) ?? 'unknown')) },
     refusedRequests: { total: refusedRequests.length, byReason: topCounts(refusedRequests.map((e) => text(e.data.reason) ?? 'unknown')) },
     approvalConcentration: concentration(approvals, settings),
-    rubberStamps: { count: rubberStamps.length, thresholdSeconds: settings.rubberStampSeconds, byApprover: topCounts(rubberStamps.map((r) => r.decidedBy!), settings.top) },
+    rubberStamps: { count: rubberStamps.length, thresholdSeconds: settings.rubberStampSeconds, byApprover: topCounts(rubberStamps.map((a) => a.by), settings.top) },
     offHoursGrants: { count: grants.filter((r) => !isWorkingTime(r.grantedAt!, input.local, settings)).length, grants: grants.length, workingTime: workingHours(settings) },
     failedGrants: new Set(inside('grant_failed').map((e) => e.requestId)).size,
     abandonedGrants: new Set(inside('grant_abandoned').map((e) => e.requestId)).size,
@@ -70,8 +69,38 @@ export function isWorkingTime(ms: number, local: LocalTime, settings: AnalyticsS
   return start <= end ? minuteOfDay >= start && minuteOfDay < end : minuteOfDay >= start || minuteOfDay < end;
 }
 
-function concentration(approvals: readonly RequestFacts[], settings: AnalyticsSettings): SecurityFigures['approvalConcentration'] {
-  const all = topCounts(approvals.map((r) => r.decidedBy!));
+/** One approval a person gave: who, and how long after the request was made. */
+interface Approval {
+  by: string;
+  afterMs: number;
+}
+
+/**
+ * Every approval given in the window: the deciding one of each approved request (on its row), and each
+ * partial one (`approval_recorded`) of a decision that needed several approvers. A person counted on the row
+ * is not counted again for a partial approval of the same request.
+ */
+function approvalsGiven(requests: readonly RequestFacts[], partial: readonly EventFacts[], window: AnalyticsWindow): Approval[] {
+  const given: Approval[] = [];
+  const deciding = new Set<string>();
+  for (const r of requests) {
+    if (!wasApproved(r) || !inWindow(r.decidedAt, window)) continue;
+    given.push({ by: r.decidedBy!, afterMs: r.decidedAt - r.createdAt });
+    if (partial.length > 0) deciding.add(`${r.id}\n${r.decidedBy!}`);
+  }
+  if (partial.length === 0) return given;
+  const byId = new Map(requests.map((r) => [r.id, r]));
+  for (const event of partial) {
+    const request = event.requestId ? byId.get(event.requestId) : undefined;
+    if (!request || deciding.has(`${request.id}\n${event.actor}`)) continue;
+    deciding.add(`${request.id}\n${event.actor}`);
+    given.push({ by: event.actor, afterMs: event.at - request.createdAt });
+  }
+  return given;
+}
+
+function concentration(approvals: readonly Approval[], settings: AnalyticsSettings): SecurityFigures['approvalConcentration'] {
+  const all = topCounts(approvals.map((a) => a.by));
   let covered = 0;
   let peopleForHalf = 0;
   while (covered * 2 < approvals.length) covered += all[peopleForHalf++]!.count;
@@ -113,9 +142,11 @@ function reconcile(events: readonly EventFacts[], window: AnalyticsWindow): Secu
   };
 }
 
-function chainState(chain: ChainVerdict | undefined): SecurityFigures['auditChain'] {
+function chainState(chain: SecurityInput['chain']): SecurityFigures['auditChain'] {
   if (!chain) return { checked: false, ok: null, events: null, headHash: null, problem: null };
-  return chain.ok
+  const state: SecurityFigures['auditChain'] = chain.ok
     ? { checked: true, ok: true, events: chain.events, headHash: chain.headHash, problem: null }
     : { checked: true, ok: false, events: chain.events, headHash: null, problem: chain.problem };
+  if (chain.checkpoint) state.sinceCheckpoint = { seq: chain.checkpoint.seq, verifiedAt: chain.checkpoint.verifiedAt, rehashed: chain.rehashed ?? 0 };
+  return state;
 }

@@ -4,7 +4,7 @@ import type { Bin, Count, Distribution } from './analytics-types.js';
  * The nearest-rank percentile of `sorted` (ascending): the smallest value with at least `p` of the values at
  * or below it. Undefined for an empty list. Nearest rank always returns a value that occurred.
  */
-export function percentile(sorted: readonly number[], p: number): number | undefined {
+export function percentile(sorted: ArrayLike<number>, p: number): number | undefined {
   if (sorted.length === 0) return undefined;
   const rank = Math.max(1, Math.ceil(p * sorted.length));
   return sorted[Math.min(sorted.length, rank) - 1];
@@ -12,7 +12,8 @@ export function percentile(sorted: readonly number[], p: number): number | undef
 
 /** p50, p90 and maximum of durations given in milliseconds, reported in whole seconds. */
 export function distribution(durationsMs: readonly number[]): Distribution {
-  const sorted = [...durationsMs].sort((a, b) => a - b);
+  // A typed array sorts numbers natively, several times faster than a comparator over 100,000 of them.
+  const sorted = Float64Array.from(durationsMs).sort();
   const seconds = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms / 1000));
   return {
     count: sorted.length,
@@ -39,12 +40,32 @@ export function histogram(durationsMs: readonly number[], edges: readonly { labe
 
 /** Counts keys, most frequent first (ties by name), at most `limit` of them. */
 export function topCounts(keys: Iterable<string>, limit = Infinity): Count[] {
-  const counts = new Map<string, number>();
-  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-  return [...counts]
-    .map(([name, count]) => ({ name, count }))
-    .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .slice(0, limit);
+  const counts = new Counter();
+  for (const key of keys) counts.add(key);
+  return counts.top(limit);
+}
+
+/** Counts keys one at a time, for figures computed in a single pass. */
+export class Counter {
+  private readonly counts = new Map<string, number>();
+
+  /** Counts one more `key`. */
+  add(key: string): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  /** How many times `key` was counted. */
+  get(key: string): number {
+    return this.counts.get(key) ?? 0;
+  }
+
+  /** The keys, most frequent first (ties by name), at most `limit` of them. */
+  top(limit = Infinity): Count[] {
+    return [...this.counts]
+      .map(([name, count]) => ({ name, count }))
+      .sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .slice(0, limit);
+  }
 }
 
 /** Whether `at` falls in the half-open window `[from, to)`. */

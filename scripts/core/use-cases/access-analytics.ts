@@ -1,12 +1,12 @@
-import { verifyChain } from '../audit-chain.js';
 import { PermissionError, ValidationError } from '../errors.js';
 import { normaliseEmail } from '../identity.js';
 import { parseWindow } from '../analytics/analytics-window.js';
 import type { AnalyticsFilter, AnalyticsReport, AnalyticsSettings } from '../analytics/analytics-types.js';
 import { computeAnalytics } from '../analytics/compute-analytics.js';
-import { ANALYTICS_EVENT_TYPES, EVENT_LOOKBACK_MS } from '../analytics/event-types.js';
+import { ANALYTICS_EVENT_TYPES, ASKED_TTL, EVENT_LOOKBACK_MS } from '../analytics/event-types.js';
 import type { RequestStatus } from '../types.js';
 import { isEligibleApprover } from './approvers.js';
+import { checkAuditTail } from './check-audit-tail.js';
 import type { JitDeps } from './deps.js';
 
 /** What analytics is asked for, as typed on the command line or passed as tool arguments. */
@@ -16,7 +16,7 @@ export interface AnalyticsOptions {
   tool?: string | undefined;
   provider?: string | undefined;
   group?: string | undefined;
-  /** Check the whole audit chain (the default); off only where the caller reports it elsewhere. */
+  /** Check the audit chain from its last checkpoint (the default); off only where the caller reports it elsewhere. */
   checkChain?: boolean;
 }
 
@@ -24,21 +24,27 @@ const OPEN: readonly RequestStatus[] = ['approval_pending', 'granting', 'access_
 
 /**
  * Access analytics for a window: reads the requests and audit events the window needs through the store
- * port, checks the audit chain, and computes every figure. Reads only; writes nothing.
+ * port, checks the audit chain from its last checkpoint, and computes every figure. Writes nothing but the
+ * new checkpoint of a chain found intact.
  */
 export async function accessAnalytics(deps: Pick<JitDeps, 'store' | 'clock'>, settings: AnalyticsSettings, options: AnalyticsOptions): Promise<AnalyticsReport> {
   const now = deps.clock.now();
   const window = parseWindow(options, now);
   const filter = parseFilter(options);
-  const [overlapping, open, events] = await Promise.all([
+  const eventsFrom = window.from - EVENT_LOOKBACK_MS;
+  const [overlapping, open, events, askedTtls] = await Promise.all([
     deps.store.requestsOverlapping(window.from, window.to),
     // "Now" figures (active grants, pending) also count open requests created after an --until in the past;
     // up to now, the overlapping requests already include every open one.
     window.to < now ? deps.store.list({ statuses: OPEN, limit: Number.MAX_SAFE_INTEGER }) : [],
-    deps.store.auditEventsBetween(window.from - EVENT_LOOKBACK_MS, window.to, ANALYTICS_EVENT_TYPES),
+    deps.store.auditEventsBetween(eventsFrom, window.to, ANALYTICS_EVENT_TYPES),
+    deps.store.auditEventsBetween(eventsFrom, window.to, [ASKED_TTL.type], { withDataKey: ASKED_TTL.dataKey }),
   ]);
-  const chain = options.checkChain === false ? undefined : verifyChain(await deps.store.auditEvents());
-  return computeAnalytics({ window, now, filter, settings, requests: [...overlapping, ...open], events, chain });
+  const requests = [...overlapping, ...open];
+  const chain = options.checkChain === false ? undefined : await checkAuditTail(deps, requests);
+  // One list in chain order, as the figures expect.
+  const all = askedTtls.length === 0 ? events : [...events, ...askedTtls].sort((a, b) => a.seq - b.seq);
+  return computeAnalytics({ window, now, filter, settings, requests, events: all, chain });
 }
 
 function parseFilter(options: AnalyticsOptions): AnalyticsFilter {

@@ -41,6 +41,22 @@ describe('audit verify against a tampered file', () => {
     expect(String(run.json.problem)).toContain(id);
   });
 
+  it('reports a log cut back past the last verified head, though every request keeps its creation', async () => {
+    // The verify in beforeEach recorded the head as a checkpoint; cut the last event (the grant) away.
+    const store = SqliteRequestStore.open(h.databasePath);
+    const head = (await store.auditEvents()).at(-1)!.seq;
+    expect((await store.auditCheckpoint())?.seq).toBe(head);
+    await store.close();
+    await tamper(h, `DELETE FROM audit_events WHERE seq = ${head}`);
+    const run = await h.run(undefined, ['audit', 'verify']);
+    expect(run.code, run.stdout).toBe(2);
+    expect(run.json).toMatchObject({ ok: false, seq: head });
+    expect(String(run.json.problem)).toMatch(new RegExp(`^event ${head}, verified intact at .*, is gone: the log was cut back`));
+    // Analytics says the same from its own check.
+    const analytics = await h.run(PEOPLE.alice.email, ['analytics']);
+    expect(analytics.json.security, analytics.stdout).toMatchObject({ audit_chain: { ok: false, problem: expect.stringContaining(`event ${head}, verified intact`) } });
+  });
+
   it('reports a log cut back to before a request was created', async () => {
     const second = (await h.request()).json.request_id as string;
     const store = SqliteRequestStore.open(h.databasePath);

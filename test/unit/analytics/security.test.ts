@@ -58,6 +58,55 @@ describe('security figures', () => {
     expect(computeAnalytics(input(requests)).security.rubberStamps).toEqual({ count: 2, thresholdSeconds: 30, byApprover: [{ name: 'bob@example.com', count: 2 }] });
   });
 
+  it('counts each partial approval of a multi-approval decision as an approval its approver gave', () => {
+    const partial = (r: { id: string; createdAt: number }, by: string, after: number) =>
+      ev('approval_recorded', r.createdAt + after, { from: 'approval_pending', to: 'approval_pending' }, r.id, by);
+    // Two approvers needed: bob approves first (partial), alice's approval decides.
+    const twoStep = granted(T0 + HOUR, { by: 'alice@example.com', decideAfter: 10 * MIN });
+    // Three needed: erin and dave approve in parts within seconds, carol decides later.
+    const threeStep = granted(T0 + 2 * HOUR, { by: 'carol@example.com', decideAfter: HOUR });
+    // A partial approval still counts when another approver then rejected the request.
+    const rejected = req(T0 + 3 * HOUR, { status: 'access_denied', decidedBy: 'carol@example.com', decidedAt: T0 + 3 * HOUR + 2 * MIN });
+    // Still pending, with one approval so far.
+    const pending = req(T0 + 4 * HOUR, { status: 'approval_pending' });
+    const requests = [twoStep, threeStep, rejected, pending];
+    const events = [
+      partial(twoStep, 'bob@example.com', 2 * MIN),
+      partial(threeStep, 'erin@example.com', 5_000),
+      partial(threeStep, 'dave@example.com', 29_999),
+      partial(rejected, 'erin@example.com', 10_000),
+      partial(pending, 'bob@example.com', 30_000),
+      // The decider's own approval, if also recorded as a part, is one approval, not two.
+      partial(twoStep, 'alice@example.com', 10 * MIN),
+      // Outside the window: not counted.
+      ev('approval_recorded', T0 - 1, {}, twoStep.id, 'frank@example.com'),
+    ];
+    const security = computeAnalytics(input(requests, events)).security;
+    expect(security.approvalConcentration).toMatchObject({ approvals: 7, approvers: 5 });
+    expect(security.approvalConcentration.top).toEqual([
+      { name: 'bob@example.com', count: 2, share: 0.29 },
+      { name: 'erin@example.com', count: 2, share: 0.29 },
+      { name: 'alice@example.com', count: 1, share: 0.14 },
+      { name: 'carol@example.com', count: 1, share: 0.14 },
+      { name: 'dave@example.com', count: 1, share: 0.14 },
+    ]);
+    // Under 30 s after the request: erin twice (5 s, 10 s) and dave (29.999 s); bob's at exactly 30 s is not.
+    expect(security.rubberStamps).toEqual({ count: 3, thresholdSeconds: 30, byApprover: [{ name: 'erin@example.com', count: 2 }, { name: 'dave@example.com', count: 1 }] });
+    // Usage still counts requests approved, not approvals given.
+    expect(computeAnalytics(input(requests, events)).usage.approvals).toBe(2);
+    // Narrowed to a tool, the partial approvals follow their request.
+    const other = computeAnalytics(input(requests, events, { filter: { tool: 'no_such_tool' } })).security;
+    expect(other.approvalConcentration.approvals).toBe(0);
+  });
+
+  it('concentration and rubber stamps come from partial approvals alone when one person gives them all', () => {
+    const requests = Array.from({ length: 5 }, (_, i) => req(T0 + i * HOUR, { status: 'approval_pending' }));
+    const events = requests.map((r) => ev('approval_recorded', r.createdAt + 1_000, { from: 'approval_pending', to: 'approval_pending' }, r.id, 'bob@example.com'));
+    const security = computeAnalytics(input(requests, events)).security;
+    expect(security.approvalConcentration).toMatchObject({ approvals: 5, approvers: 1, peopleForHalf: 1, concentrated: true });
+    expect(security.rubberStamps.count).toBe(5);
+  });
+
   it('counts off-hours grants in the configured zone, across the end of daylight saving', () => {
     const berlin = { ...DEFAULT_ANALYTICS_SETTINGS, timeZone: 'Europe/Berlin' };
     const window = { from: Date.parse('2026-10-01T00:00:00Z'), to: Date.parse('2026-11-01T00:00:00Z') };

@@ -45,7 +45,9 @@ describe('SqliteRequestStore: the file itself', () => {
     const request = requestFixture({ status: 'access_granted', decidedBy: 'carol@example.com', decidedAt: 5, grantedAt: 6, approverGroups: ['ops'] });
     await store.create(request, []);
     // As a store from before migration 7: the columns empty and the migration not yet applied.
-    store.unsafeExec(`UPDATE requests SET decided_by = NULL, decided_at = NULL, granted_at = NULL, approver_groups = NULL, provider = NULL;
+    // Before migration 10 too: its index holds the fact columns.
+    store.unsafeExec(`DROP INDEX requests_analytics; DELETE FROM schema_migrations WHERE version = 10;
+      UPDATE requests SET decided_by = NULL, decided_at = NULL, granted_at = NULL, approver_groups = NULL, provider = NULL;
       ALTER TABLE requests DROP COLUMN decided_by; DELETE FROM schema_migrations WHERE version = 7;
       ALTER TABLE requests DROP COLUMN decided_at; ALTER TABLE requests DROP COLUMN granted_at; ALTER TABLE requests DROP COLUMN ended_at;
       ALTER TABLE requests DROP COLUMN ttl_seconds; ALTER TABLE requests DROP COLUMN end_attempts; ALTER TABLE requests DROP COLUMN provider;
