@@ -9,7 +9,7 @@ const nullableTime = time.nullable();
 
 /** Why these approvers: the routing the request recorded. */
 export const RoutingSchema = z.looseObject({
-  source: z.enum(['mapping', 'knowledge', 'default']),
+  source: z.enum(['mapping', 'knowledge', 'default', 'owner']).describe('owner: the owners of the targets (a namespace\'s owning groups)'),
   groups: z.array(z.string()),
   matches: z.array(z.looseObject({ document: z.string(), score: z.number(), groups: z.array(z.string()) })).optional(),
   explanation: z.string(),
@@ -61,7 +61,23 @@ export const RequestListSchema = z.looseObject({
 });
 
 /** The approvers dry run. */
-export const ApproversPreviewSchema = z.looseObject({ ...ok, tool_name: z.string(), approvers: z.array(z.string()), routing: RoutingSchema });
+export const ApproversPreviewSchema = z.looseObject({
+  ...ok,
+  tool_name: z.string(),
+  approvers: z.array(z.string()).describe('Everyone who could approve some part of it'),
+  routing: RoutingSchema,
+  requirements: z
+    .array(
+      z.looseObject({
+        requirement: z.string().describe('Its label, e.g. payments-owners'),
+        groups: z.array(z.string()),
+        targets: z.array(z.string()).describe('The targets (namespaces) it stands for; empty for the whole request'),
+        required: z.number().int().describe('How many different people of its groups must approve'),
+        approvers: z.array(z.string()).describe('Who may approve it (the caller left out)'),
+      }),
+    )
+    .describe('Each approval the request would need: one per owning group, every one before access is granted'),
+});
 
 /** One requestable entry of the catalog, with what a request for it must give. */
 export const CatalogEntrySchema = z.looseObject({

@@ -24,7 +24,7 @@ async function start(cluster: (c: Record<string, unknown>) => void = () => undef
   });
   const { kube, env } = await startCluster(h);
   const run = (as: string | undefined, args: string[]) => h.run(as, args, { env });
-  return { h, kube, run };
+  return { h, kube, env, run };
 }
 
 const decide = (run: (as: string, args: string[]) => Promise<CliRun>, id: string, as: string, action = 'approve') =>
@@ -108,6 +108,36 @@ describe('a request spanning namespaces of two owning groups needs both', () => 
     expect((await kubectlBindings(env.kube, env.h.dir)).size).toBe(0);
   });
 
+  it('kubiya-jit approvers shows each owning group with its namespaces, required count and who may approve, storing nothing', async () => {
+    const params = JSON.stringify({ namespaces: ['audit-eu', 'billing', 'orders'], role: 'edit' });
+    const posted = env.h.messagesIn().length;
+    const preview = await env.run(PEOPLE.carol.email, ['approvers', '--tool_name', 'k8s_request_prod', '--tool_params', params]);
+    expect(preview.code, preview.stdout).toBe(0);
+    expect(preview.json.routing).toMatchObject({ source: 'owner', groups: ['risk-owners', 'billing-owners', 'platform-approvers'] });
+    // carol asks, so she is not among risk-owners' approvers; orders names no owner and takes the default groups.
+    expect(preview.json.requirements).toEqual([
+      { requirement: 'risk-owners', groups: ['risk-owners'], targets: ['audit-eu'], required: 1, approvers: [PEOPLE.mallory.email] },
+      { requirement: 'billing-owners', groups: ['billing-owners'], targets: ['billing'], required: 1, approvers: [PEOPLE.alice.email, PEOPLE.bob.email] },
+      { requirement: 'platform-approvers', groups: ['platform-approvers'], targets: ['orders'], required: 1, approvers: [PEOPLE.alice.email, PEOPLE.bob.email, PEOPLE.dev.email] },
+    ]);
+
+    const text = await env.h.runText(PEOPLE.dev.email, ['approvers', '--tool_name', 'k8s_request_prod', '--tool_params', params], { env: env.env });
+    expect(text.code, text.stdout).toBe(0);
+    expect(text.stdout).toContain('Approvals needed (each one; a single rejection rejects the request):');
+    expect(text.stdout).toContain(`  - risk-owners for audit-eu: one approval, from ${PEOPLE.carol.email}, ${PEOPLE.mallory.email}`);
+    expect(text.stdout).toContain(`  - platform-approvers for orders: one approval, from ${PEOPLE.alice.email}, ${PEOPLE.bob.email}`);
+
+    // Checked as a request would be: a namespace that does not exist is refused, not routed to the defaults.
+    const ghost = await env.run(PEOPLE.dev.email, ['approvers', '--tool_name', 'k8s_request_prod', '--tool_params', '{"namespaces": ["ghost"], "role": "edit"}']);
+    expect(ghost.code).toBe(1);
+    expect(ghost.json.code).toBe('kubernetes.namespace_not_found');
+    const badRole = await env.run(PEOPLE.dev.email, ['approvers', '--tool_name', 'k8s_request_prod', '--tool_params', '{"namespaces": ["billing"], "role": "admin"}']);
+    expect(badRole.code).toBe(1);
+    expect(String(badRole.json.message)).toMatch(/role|admin/);
+    expect(env.h.messagesIn()).toHaveLength(posted);
+    expect(env.kube.state.list('rolebindings').filter((b) => b.metadata.labels?.['kubiya-jit.io/request-id'] === 'req_preview')).toEqual([]);
+  });
+
   it('rejects the whole request when the second group rejects after the first approved, making no binding', async () => {
     const id = (await ask()).json.request_id as string;
     expect((await decide(env.run, id, PEOPLE.carol.email)).json.status).toBe('approval_pending');
@@ -136,6 +166,10 @@ describe('approvals: {required: 2} on the cluster', () => {
   });
 
   it('needs two different people of the owning group before the binding is made', async () => {
+    const preview = await env.run(PEOPLE.dev.email, ['approvers', '--tool_name', 'k8s_request_prod', '--tool_params', '{"namespaces": ["billing"], "role": "view"}']);
+    expect(preview.json.requirements, preview.stdout).toEqual([
+      { requirement: 'billing-owners', groups: ['billing-owners'], targets: ['billing'], required: 2, approvers: [PEOPLE.alice.email, PEOPLE.bob.email] },
+    ]);
     const asked = await env.run(PEOPLE.dev.email, ['k8s_request_prod', '--namespaces', '["billing"]', '--role', 'view', '--justification', 'Check the invoices INC-82']);
     expect(asked.code, asked.stdout).toBe(0);
     const id = asked.json.request_id as string;
@@ -155,12 +189,14 @@ describe('approvals: {required: 2} on the cluster', () => {
 
   it('refuses a request whose owning group has fewer than two possible approvers, storing and posting nothing', async () => {
     const posted = env.h.messagesIn().length;
-    // risk is owned by risk-owners, of whom carol and mallory remain; make carol the requester's only peer.
+    // risk is owned by risk-owners (carol and mallory): with carol asking, only mallory could approve.
     const asked = await env.run(PEOPLE.carol.email, ['k8s_request_prod', '--namespaces', '["risk"]', '--role', 'view', '--justification', 'Check the limits INC-83']);
     expect(asked.code).toBe(1);
     expect(asked.json.code).toBe('approvers.not_enough');
     expect(String(asked.json.message)).toMatch(/needs 2 different approvers from risk-owners \(for risk\).*only 1 active member/);
     expect(env.h.messagesIn()).toHaveLength(posted);
+    const preview = await env.run(PEOPLE.carol.email, ['approvers', '--tool_name', 'k8s_request_prod', '--tool_params', '{"namespaces": ["risk"], "role": "view"}']);
+    expect(preview.json.code, preview.stdout).toBe('approvers.not_enough');
     const mine = await env.run(PEOPLE.carol.email, ['view_user_requests']);
     expect(JSON.stringify(mine.json)).not.toContain('k8s_request_prod');
   });
