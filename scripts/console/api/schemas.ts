@@ -15,6 +15,17 @@ export const RoutingSchema = z.looseObject({
   explanation: z.string(),
 });
 
+/** One approval a request needs, and where it stands (`approvals` of a request). */
+export const ApprovalStateSchema = z.looseObject({
+  requirement: z.string().describe('Its label: the owning group(s), e.g. payments-owners, or "sre or platform"'),
+  groups: z.array(z.string()).describe('An ACTIVE member of any of these may approve it'),
+  required: z.number().int().describe('How many different people must approve it'),
+  targets: z.array(z.string()).describe('The targets (namespaces) it stands for; empty for the whole request'),
+  met: z.boolean(),
+  missing: z.number().int().describe('How many more approvals it waits for (0 when met)'),
+  approved_by: z.array(z.looseObject({ approver: z.string(), at: nullableTime, ttl_seconds: z.number().int().optional().describe('A shorter TTL this approver asked for') })),
+});
+
 /** One access request, as `describe_access_request --output json` gives it (without `ok`). */
 export const RequestSchema = z.looseObject({
   request_id: z.string(),
@@ -28,6 +39,7 @@ export const RequestSchema = z.looseObject({
   approver_groups: z.array(z.string()),
   approvers: z.array(z.string()),
   routing: RoutingSchema,
+  approvals: z.array(ApprovalStateSchema).describe('Every approval the request needs (one per owning group); it is granted once all are met, and one rejection rejects it'),
   will_grant: z.array(z.string()),
   created_at: nullableTime,
   decided_by: z.string().nullable(),
