@@ -1,8 +1,7 @@
-import { groupLabel } from '../approval-progress.js';
-import { routeApprovers } from '../approver-routing.js';
 import type { CatalogEntry } from '../catalog.js';
 import { identityOrUndefined } from '../identity.js';
 import { resolveParty, type Party } from '../people.js';
+import type { AccessProvider } from '../ports.js';
 import type { ApprovalRequirement, ApproverRouting, Json } from '../types.js';
 import { eligibleApprovers } from './approvers.js';
 import { explainApprovers, type GroupExplanation } from './explain-approvers.js';
@@ -36,8 +35,8 @@ const PREVIEW_ID = 'req_preview';
  * The approvers dry run: routes a request that is not made and stores nothing. With parameters, an entry whose
  * provider names owners (Kubernetes namespaces) is checked and routed as `requestAccess` does (parameters, the
  * provider's validation when the requester is known, the owners of each target), so it shows one requirement
- * per owning group; without parameters, or for other providers, it is the usual routing. `requester`, when
- * known, is left out of the approvers, as on a real request.
+ * per owning group; without parameters, or for other providers, the usual routing (with `approvals.each_group`,
+ * one requirement per group). `requester`, when known, is left out of the approvers, as on a real request.
  */
 export async function previewApprovers(
   deps: JitDeps,
@@ -58,14 +57,18 @@ export async function previewApprovers(
 async function route(deps: JitDeps, entry: CatalogEntry, params: Record<string, Json>, justification: string, requester: string | undefined): Promise<RoutedApprovals> {
   const required = entry.approvalsRequired ?? deps.policy.approvalsRequired;
   const input = { entry, params, justification };
-  const provider = Object.keys(params).length > 0 ? await deps.providers.get(entry.provider) : undefined;
-  if (!provider?.ownerGroups) {
-    const routing = await routeApprovers(input, await deps.knowledge(), deps.policy);
-    return { routing, requirements: [{ label: groupLabel(routing.groups), groups: routing.groups, required }] };
-  }
-  checkParams(params, entry);
+  const provider = await deps.providers.get(entry.provider);
   const ctx = grantContext({ id: PREVIEW_ID, requester: requester ?? '', toolName: entry.name, toolParams: params, expiresAt: deps.clock.now() + entry.defaultTtlSeconds * 1000, decidedBy: '' }, entry);
+  // Without parameters there are no targets whose owners could be read (the request form's first preview):
+  // the usual routing, as for a provider that names no owners.
+  if (!provider.ownerGroups || Object.keys(params).length === 0) return routeWithOwners(deps, withoutOwners(provider), ctx, input, required);
+  checkParams(params, entry);
   // Validation maps the requester to the provider's subject, so it needs one; the owners are read either way.
   if (requester) await provider.validate?.(ctx);
   return routeWithOwners(deps, provider, ctx, input, required);
+}
+
+/** `provider` as routing sees it when no owners are to be read: every call but `ownerGroups` goes to it. */
+function withoutOwners(provider: AccessProvider): AccessProvider {
+  return new Proxy(provider, { get: (target, key) => (key === 'ownerGroups' ? undefined : Reflect.get(target, key)) });
 }
