@@ -86,10 +86,12 @@ export class ConsoleWorld {
     readonly oidc: OidcServer,
     readonly github: GithubOauthServer,
     readonly microsoft: OidcServer,
+    /** More environment for `serve` and the CLI (e.g. the env var naming a cluster's kubeconfig). */
+    private readonly extraEnv: Record<string, string> = {},
   ) {}
 
-  /** Starts the stand-ins and the console; `configure` may change the config first. */
-  static async start(configure: (config: Record<string, unknown>) => void = () => undefined): Promise<ConsoleWorld> {
+  /** Starts the stand-ins and the console; `configure` may change the config first, `env` adds to its environment. */
+  static async start(configure: (config: Record<string, unknown>) => void = () => undefined, env: Record<string, string> = {}): Promise<ConsoleWorld> {
     const dir = mkdtempSync(join(tmpdir(), 'jit-console-'));
     const slack = await startSlackWireServer({ channels: [CHANNEL], users: Object.values(CONSOLE_PEOPLE).map((email) => ({ id: `U${email.split('@')[0]!.toUpperCase()}`, email, name: email.split('@')[0]! })) });
     const opa = await startOpaWireServer();
@@ -122,7 +124,7 @@ export class ConsoleWorld {
       ],
       title: 'Sign in to Microsoft (test stand-in)',
     });
-    const world = new ConsoleWorld(dir, slack, opa, oidc, github, microsoft);
+    const world = new ConsoleWorld(dir, slack, opa, oidc, github, microsoft, env);
     const config = consoleConfig(opa.url, oidc.issuer, github.url, microsoft.issuer);
     configure(config);
     writeFileSync(join(dir, 'jit.json'), JSON.stringify(config, null, 2));
@@ -145,6 +147,7 @@ export class ConsoleWorld {
       GOOGLE_CLIENT_SECRET: 'google-secret',
       GITHUB_CLIENT_SECRET: 'github-secret',
       MICROSOFT_CLIENT_SECRET: 'microsoft-secret',
+      ...this.extraEnv,
       ...extra,
     };
   }

@@ -1,12 +1,7 @@
 import type { AppContext } from '../../app/app-context.js';
-import { routeApprovers } from '../../core/approver-routing.js';
 import { ValidationError } from '../../core/errors.js';
-import { identityOrUndefined } from '../../core/identity.js';
-import { quoted } from '../../core/quote.js';
-import { resolveParty } from '../../core/people.js';
-import type { Json } from '../../core/types.js';
-import { eligibleApprovers } from '../../core/use-cases/approvers.js';
-import { explainApprovers, type GroupExplanation } from '../../core/use-cases/explain-approvers.js';
+import type { GroupExplanation } from '../../core/use-cases/explain-approvers.js';
+import { previewApprovers, type RequirementPreview } from '../../core/use-cases/preview-approvers.js';
 import type { CommandResult } from '../../handlers/handler.js';
 import type { ParsedCommand } from '../command-spec.js';
 
@@ -16,34 +11,45 @@ import type { ParsedCommand } from '../command-spec.js';
  */
 export async function approversCommand(ctx: AppContext, parsed: ParsedCommand): Promise<CommandResult> {
   const option = (name: string) => (typeof parsed.values[name] === 'string' ? (parsed.values[name] as string) : undefined);
-  const deps = await ctx.deps();
   const name = option('tool_name')?.trim();
   if (!name) throw new ValidationError('cli.missing_tool', 'Give --tool_name (and optionally --tool_params and --justification).');
-  const entry = deps.catalog.get(name);
-  if (!entry) throw new ValidationError('request.unknown_tool', `${quoted(name, 80)} is not in the catalog.`);
-  let params: unknown = {};
-  try {
-    params = option('tool_params') ? JSON.parse(option('tool_params')!) : {};
-  } catch {
-    params = undefined;
-  }
-  if (params === null || typeof params !== 'object' || Array.isArray(params)) {
-    throw new ValidationError('request.params_not_object', '--tool_params must be a JSON object, such as {"region": "eu-west-1"}.');
-  }
-  const routing = await routeApprovers({ entry, params: params as Record<string, Json>, justification: option('justification') ?? '' }, await deps.knowledge(), deps.policy);
-  const requester = identityOrUndefined(ctx.env.KUBIYA_USER_EMAIL);
-  const exclude = requester ? [await resolveParty(deps.directory, requester)] : [];
-  const approvers = (await eligibleApprovers(deps, routing.groups, exclude)).map((p) => p.email);
-  const directory = await explainApprovers(deps, routing.groups, exclude);
+  const { entry, routing, approvers, requirements, directory } = await previewApprovers(await ctx.deps(), {
+    toolName: name,
+    toolParams: option('tool_params'),
+    justification: option('justification'),
+    requester: ctx.env.KUBIYA_USER_EMAIL,
+  });
   return {
-    human: [`${name} would be approved by ${approvers.join(', ')} (groups: ${routing.groups.join(', ')}).`, `Why: ${routing.explanation}`, ...directory.flatMap(describeGroup)].join('\n'),
+    human: [
+      `${entry.name} would be approved by ${approvers.join(', ')} (groups: ${routing.groups.join(', ')}).`,
+      `Why: ${routing.explanation}`,
+      ...describeRequirements(requirements),
+      ...directory.flatMap(describeGroup),
+    ].join('\n'),
     json: {
-      tool_name: name,
+      tool_name: entry.name,
       approvers,
       routing,
+      requirements: requirements.map((r) => ({ requirement: r.label, groups: r.groups, targets: r.targets ?? [], required: r.required, approvers: r.approvers })),
       directory: directory.map((g) => ({ group: g.group, source: g.source, approvers: g.approvers, not_counted: g.notCounted })),
     },
   };
+}
+
+/**
+ * "Approvals needed:" with one line per requirement, when a request would need more than one approval (one per
+ * owning group, or `approvals.required` people), as the Slack message and `describe` show them.
+ */
+function describeRequirements(requirements: RequirementPreview[]): string[] {
+  if (requirements.length === 1 && requirements[0]!.required === 1) return [];
+  return [
+    'Approvals needed (each one; a single rejection rejects the request):',
+    ...requirements.map((r) => {
+      const targets = r.targets?.length ? ` for ${r.targets.join(', ')}` : '';
+      const count = r.required === 1 ? 'one approval' : `${r.required} approvals from different people`;
+      return `  - ${r.label}${targets}: ${count}, from ${r.approvers.join(', ')}`;
+    }),
+  ];
 }
 
 /** One group's answer as lines a person reads. */

@@ -67,15 +67,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
       tool_params: toolParamsInput.optional(),
       justification: z.string().optional().describe('The justification, which knowledge routing reads'),
     }),
-    responses: { 200: { description: 'The approvers and the routing', schema: s.ApproversPreviewSchema } },
+    responses: { 200: { description: 'The approvers, the routing and each approval a request would need', schema: s.ApproversPreviewSchema } },
     run: async ({ ctx, caller, args }) => {
-      const { entry, routing, approvers } = await previewApprovers(await ctx.deps(), {
+      const { entry, routing, approvers, requirements } = await previewApprovers(await ctx.deps(), {
         toolName: args.tool_name,
         toolParams: args.tool_params,
         justification: args.justification,
         requester: caller.email,
       });
-      return { status: 200, json: { ok: true, tool_name: entry.name, approvers, routing } };
+      const needed = requirements.map((r) => ({ requirement: r.label, groups: r.groups, targets: r.targets ?? [], required: r.required, approvers: r.approvers }));
+      return { status: 200, json: { ok: true, tool_name: entry.name, approvers, routing, requirements: needed } };
     },
   },
   {

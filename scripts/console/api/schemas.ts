@@ -9,10 +9,21 @@ const nullableTime = time.nullable();
 
 /** Why these approvers: the routing the request recorded. */
 export const RoutingSchema = z.looseObject({
-  source: z.enum(['mapping', 'knowledge', 'default']),
+  source: z.enum(['mapping', 'knowledge', 'default', 'owner']).describe('owner: the owners of the targets (a namespace\'s owning groups)'),
   groups: z.array(z.string()),
   matches: z.array(z.looseObject({ document: z.string(), score: z.number(), groups: z.array(z.string()) })).optional(),
   explanation: z.string(),
+});
+
+/** One approval a request needs, and where it stands (`approvals` of a request). */
+export const ApprovalStateSchema = z.looseObject({
+  requirement: z.string().describe('Its label: the owning group(s), e.g. payments-owners, or "sre or platform"'),
+  groups: z.array(z.string()).describe('An ACTIVE member of any of these may approve it'),
+  required: z.number().int().describe('How many different people must approve it'),
+  targets: z.array(z.string()).describe('The targets (namespaces) it stands for; empty for the whole request'),
+  met: z.boolean(),
+  missing: z.number().int().describe('How many more approvals it waits for (0 when met)'),
+  approved_by: z.array(z.looseObject({ approver: z.string(), at: nullableTime, ttl_seconds: z.number().int().optional().describe('A shorter TTL this approver asked for') })),
 });
 
 /** One access request, as `describe_access_request --output json` gives it (without `ok`). */
@@ -28,6 +39,7 @@ export const RequestSchema = z.looseObject({
   approver_groups: z.array(z.string()),
   approvers: z.array(z.string()),
   routing: RoutingSchema,
+  approvals: z.array(ApprovalStateSchema).describe('Every approval the request needs (one per owning group); it is granted once all are met, and one rejection rejects it'),
   will_grant: z.array(z.string()),
   created_at: nullableTime,
   decided_by: z.string().nullable(),
@@ -61,7 +73,23 @@ export const RequestListSchema = z.looseObject({
 });
 
 /** The approvers dry run. */
-export const ApproversPreviewSchema = z.looseObject({ ...ok, tool_name: z.string(), approvers: z.array(z.string()), routing: RoutingSchema });
+export const ApproversPreviewSchema = z.looseObject({
+  ...ok,
+  tool_name: z.string(),
+  approvers: z.array(z.string()).describe('Everyone who could approve some part of it'),
+  routing: RoutingSchema,
+  requirements: z
+    .array(
+      z.looseObject({
+        requirement: z.string().describe('Its label, e.g. payments-owners'),
+        groups: z.array(z.string()),
+        targets: z.array(z.string()).describe('The targets (namespaces) it stands for; empty for the whole request'),
+        required: z.number().int().describe('How many different people of its groups must approve'),
+        approvers: z.array(z.string()).describe('Who may approve it (the caller left out)'),
+      }),
+    )
+    .describe('Each approval the request would need: one per owning group, every one before access is granted'),
+});
 
 /** One requestable entry of the catalog, with what a request for it must give. */
 export const CatalogEntrySchema = z.looseObject({

@@ -37,4 +37,6 @@ ol.timeline li::before { content: ""; position: absolute; left: -6px; top: 10px;
 .narrow { max-width: 460px; }
 .providers a { display: block; margin: 8px 0; padding: 10px 14px; border: 1px solid var(--line); border-radius: 8px; background: #fff; text-decoration: none; color: var(--fg); font-weight: 600; }
 .entries a { margin-right: 10px; }
+ul.approvals { list-style: none; padding: 0; margin: 0; } ul.approvals li { padding: 4px 0; }
+ul.approvals .met { color: var(--ok); font-weight: 600; } ul.approvals .waiting { color: var(--warn); font-weight: 600; }
 `;

@@ -14,6 +14,8 @@ export interface RequestView {
   approver_groups: string[];
   approvers: string[];
   routing: { source: string; groups: string[]; explanation: string };
+  /** Each approval the request needs: met or waiting, by whom, and how many more (see `approvalsJson`). */
+  approvals: { requirement: string; groups: string[]; required: number; targets: string[]; met: boolean; missing: number; approved_by: { approver: string; at: string | null }[] }[];
   will_grant: string[];
   created_at: string | null;
   decided_by: string | null;
@@ -62,10 +64,12 @@ export function requestActions(page: PageContext, r: RequestView, back: string):
   const id = encodeURIComponent(r.request_id);
   const mine = r.requester === page.email || r.requested_by === page.email;
   const approver = r.approvers.includes(page.email ?? '') && !mine;
+  // One person's approval counts once: who has approved is not offered the button again.
+  const approved = r.approvals.some((a) => a.approved_by.some((b) => b.approver === page.email));
   const forms: SafeHtml[] = [];
   if (r.status === 'approval_pending' && approver) {
     forms.push(
-      actionForm(page, `/requests/${id}/approve`, back, h`<input type="text" name="ttl" placeholder="TTL override (e.g. 30m)" aria-label="TTL override">`, h`<button type="submit" data-testid="approve">Approve</button>`),
+      ...(approved ? [] : [actionForm(page, `/requests/${id}/approve`, back, h`<input type="text" name="ttl" placeholder="TTL override (e.g. 30m)" aria-label="TTL override">`, h`<button type="submit" data-testid="approve">Approve</button>`)]),
       actionForm(page, `/requests/${id}/reject`, back, h`<input type="text" name="reason" placeholder="Reason" aria-label="Reason">`, h`<button type="submit" class="danger" data-testid="reject">Reject</button>`),
     );
   }

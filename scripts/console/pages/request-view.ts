@@ -1,6 +1,7 @@
 import { describeRequest } from '../../core/use-cases/queries.js';
 import type { AuditEvent } from '../../core/types.js';
 import { requestJson } from '../../handlers/format.js';
+import { approvalsCard } from './approvals-card.js';
 import { duration, params, requestActions, statusBadge, timeLeft, when, type RequestView } from './components.js';
 import { h } from './html.js';
 import type { View } from './view.js';
@@ -9,6 +10,8 @@ const EVENT_WORDS: Record<string, string> = {
   request_created: 'asked for access',
   approvers_routed: 'routed to approvers',
   approvers_notified: 'posted to the approvers',
+  approval_recorded: 'approved (more approvals needed)',
+  approval_withdrawn: 'approval withdrawn',
   request_approved: 'approved',
   request_rejected: 'rejected',
   request_cancelled: 'cancelled',
@@ -44,6 +47,7 @@ export const requestView: View = {
         ${r.end_reason ? h`<p><strong>Reason</strong> ${r.end_reason}</p>` : h``}
         ${r.last_error ? h`<p class="error">Removal failing (retrying): ${r.last_error}</p>` : h``}
         <div>${requestActions(page, r, back)}</div></div>
+      ${approvalsCard(r)}
       <div class="grid">
         <div class="card"><h2>What the approvers saw</h2>
           <ul>${r.will_grant.map((line) => h`<li>${line}</li>`)}</ul>

@@ -1,26 +1,42 @@
-import { routeApprovers } from '../approver-routing.js';
 import type { CatalogEntry } from '../catalog.js';
 import { identityOrUndefined } from '../identity.js';
-import { resolveParty } from '../people.js';
-import type { ApproverRouting } from '../types.js';
+import { resolveParty, type Party } from '../people.js';
+import type { AccessProvider } from '../ports.js';
+import type { ApprovalRequirement, ApproverRouting, Json } from '../types.js';
 import { eligibleApprovers } from './approvers.js';
 import { explainApprovers, type GroupExplanation } from './explain-approvers.js';
 import type { JitDeps } from './deps.js';
-import { findEntry, parseParams } from './request-validation.js';
+import { grantContext } from './grant-context.js';
+import { routeWithOwners, type RoutedApprovals } from './owner-routing.js';
+import { approversForRequirements } from './requirement-approvers.js';
+import { checkParams, findEntry, parseParams } from './request-validation.js';
+
+/** One approval the request would need, and the people who could give it. */
+export interface RequirementPreview extends ApprovalRequirement {
+  /** ACTIVE members of the requirement's groups, the requester left out. */
+  approvers: string[];
+}
 
 /** Who would approve a request, and why, as a dry run. */
 export interface ApproversPreview {
   entry: CatalogEntry;
   routing: ApproverRouting;
   approvers: string[];
+  /** Each approval the request would need (one per owning group, each `required` people), with who may give it. */
+  requirements: RequirementPreview[];
   /** Per group: where its members came from, who may approve and who is not counted, and why. */
   directory: GroupExplanation[];
 }
 
+/** The id the provider sees for a request that is never made: a valid label value that no request ever has. */
+const PREVIEW_ID = 'req_preview';
+
 /**
- * The approvers dry run: routes a request that is not made (same catalog lookup, parameter parsing, routing
- * and eligibility as `requestAccess`) and stores nothing. `requester`, when known, is left out of the
- * approvers, as on a real request.
+ * The approvers dry run: routes a request that is not made and stores nothing. With parameters, an entry whose
+ * provider names owners (Kubernetes namespaces) is checked and routed as `requestAccess` does (parameters, the
+ * provider's validation when the requester is known, the owners of each target), so it shows one requirement
+ * per owning group; without parameters, or for other providers, the usual routing (with `approvals.each_group`,
+ * one requirement per group). `requester`, when known, is left out of the approvers, as on a real request.
  */
 export async function previewApprovers(
   deps: JitDeps,
@@ -28,10 +44,31 @@ export async function previewApprovers(
 ): Promise<ApproversPreview> {
   const entry = findEntry(deps, input.toolName);
   const params = parseParams(input.toolParams);
-  const routing = await routeApprovers({ entry, params, justification: input.justification ?? '' }, await deps.knowledge(), deps.policy);
   const requester = identityOrUndefined(input.requester);
   const exclude = requester ? [await resolveParty(deps.directory, requester)] : [];
-  const approvers = (await eligibleApprovers(deps, routing.groups, exclude)).map((p) => p.email);
+  const { routing, requirements } = await route(deps, entry, params, input.justification ?? '', requester);
+  // The same refusal a real request would meet when a requirement cannot be met by enough people.
+  const approvers = (await approversForRequirements(deps, requirements, exclude)).map((p) => p.email);
+  const shown = await Promise.all(requirements.map(async (r) => ({ ...r, approvers: (await eligibleApprovers(deps, r.groups, exclude)).map((p: Party) => p.email) })));
   const directory = await explainApprovers(deps, routing.groups, exclude);
-  return { entry, routing, approvers, directory };
+  return { entry, routing, approvers, requirements: shown, directory };
+}
+
+async function route(deps: JitDeps, entry: CatalogEntry, params: Record<string, Json>, justification: string, requester: string | undefined): Promise<RoutedApprovals> {
+  const required = entry.approvalsRequired ?? deps.policy.approvalsRequired;
+  const input = { entry, params, justification };
+  const provider = await deps.providers.get(entry.provider);
+  const ctx = grantContext({ id: PREVIEW_ID, requester: requester ?? '', toolName: entry.name, toolParams: params, expiresAt: deps.clock.now() + entry.defaultTtlSeconds * 1000, decidedBy: '' }, entry);
+  // Without parameters there are no targets whose owners could be read (the request form's first preview):
+  // the usual routing, as for a provider that names no owners.
+  if (!provider.ownerGroups || Object.keys(params).length === 0) return routeWithOwners(deps, withoutOwners(provider), ctx, input, required);
+  checkParams(params, entry);
+  // Validation maps the requester to the provider's subject, so it needs one; the owners are read either way.
+  if (requester) await provider.validate?.(ctx);
+  return routeWithOwners(deps, provider, ctx, input, required);
+}
+
+/** `provider` as routing sees it when no owners are to be read: every call but `ownerGroups` goes to it. */
+function withoutOwners(provider: AccessProvider): AccessProvider {
+  return new Proxy(provider, { get: (target, key) => (key === 'ownerGroups' ? undefined : Reflect.get(target, key)) });
 }
