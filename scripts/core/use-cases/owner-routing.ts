@@ -1,6 +1,6 @@
 import { groupLabel } from '../approval-progress.js';
 import { routeApprovers, type RoutingInput } from '../approver-routing.js';
-import type { AccessProvider, GrantContext, OwnerRouting } from '../ports.js';
+import type { OwnerRouting } from '../ports.js';
 import type { ApprovalRequirement, ApproverRouting } from '../types.js';
 import type { JitDeps } from './deps.js';
 
@@ -11,13 +11,12 @@ export interface RoutedApprovals {
 }
 
 /**
- * Routes a request to the owners its provider names for its targets (a namespace's owners), and for targets
+ * Routes a request to `owners`, the owners its provider named for its targets (a namespace's owners), and for targets
  * that name none, to the usual routing (the entry's mapping, knowledge, the default groups). Each distinct set
  * of owners must approve on its own, as must the usual routing's groups for the targets without owners; every
  * requirement asks for `required` distinct people. Without owners, it is the usual routing alone, one requirement.
  */
-export async function routeWithOwners(deps: JitDeps, provider: AccessProvider, ctx: GrantContext, input: RoutingInput, required: number): Promise<RoutedApprovals> {
-  const owners = await provider.ownerGroups?.(ctx);
+export async function routeWithOwners(deps: JitDeps, owners: OwnerRouting | undefined, input: RoutingInput, required: number): Promise<RoutedApprovals> {
   if (!owners || owners.groups.length === 0) {
     const routing = await routeApprovers(input, await deps.knowledge(), deps.policy);
     // `approvals.each_group`: one approval (or `required`) from every group, not from any one of them.

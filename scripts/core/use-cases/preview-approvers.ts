@@ -1,14 +1,12 @@
 import type { CatalogEntry } from '../catalog.js';
 import { identityOrUndefined } from '../identity.js';
-import { resolveParty, type Party } from '../people.js';
-import type { AccessProvider } from '../ports.js';
+import { resolveParty } from '../people.js';
 import type { ApprovalRequirement, ApproverRouting, Json } from '../types.js';
-import { eligibleApprovers } from './approvers.js';
 import { explainApprovers, type GroupExplanation } from './explain-approvers.js';
 import type { JitDeps } from './deps.js';
 import { grantContext } from './grant-context.js';
 import { routeWithOwners, type RoutedApprovals } from './owner-routing.js';
-import { approversForRequirements } from './requirement-approvers.js';
+import { approversForRequirements, unionOf } from './requirement-approvers.js';
 import { checkParams, findEntry, parseParams } from './request-validation.js';
 
 /** One approval the request would need, and the people who could give it. */
@@ -48,8 +46,9 @@ export async function previewApprovers(
   const exclude = requester ? [await resolveParty(deps.directory, requester)] : [];
   const { routing, requirements } = await route(deps, entry, params, input.justification ?? '', requester);
   // The same refusal a real request would meet when a requirement cannot be met by enough people.
-  const approvers = (await approversForRequirements(deps, requirements, exclude)).map((p) => p.email);
-  const shown = await Promise.all(requirements.map(async (r) => ({ ...r, approvers: (await eligibleApprovers(deps, r.groups, exclude)).map((p: Party) => p.email) })));
+  const lists = await approversForRequirements(deps, requirements, exclude);
+  const approvers = unionOf(lists).map((p) => p.email);
+  const shown = requirements.map((r, i) => ({ ...r, approvers: lists[i]!.map((p) => p.email) }));
   const directory = await explainApprovers(deps, routing.groups, exclude);
   return { entry, routing, approvers, requirements: shown, directory };
 }
@@ -61,14 +60,9 @@ async function route(deps: JitDeps, entry: CatalogEntry, params: Record<string, 
   const ctx = grantContext({ id: PREVIEW_ID, requester: requester ?? '', toolName: entry.name, toolParams: params, expiresAt: deps.clock.now() + entry.defaultTtlSeconds * 1000, decidedBy: '' }, entry);
   // Without parameters there are no targets whose owners could be read (the request form's first preview):
   // the usual routing, as for a provider that names no owners.
-  if (!provider.ownerGroups || Object.keys(params).length === 0) return routeWithOwners(deps, withoutOwners(provider), ctx, input, required);
+  if (!provider.ownerGroups || Object.keys(params).length === 0) return routeWithOwners(deps, undefined, input, required);
   checkParams(params, entry);
   // Validation maps the requester to the provider's subject, so it needs one; the owners are read either way.
   if (requester) await provider.validate?.(ctx);
-  return routeWithOwners(deps, provider, ctx, input, required);
-}
-
-/** `provider` as routing sees it when no owners are to be read: every call but `ownerGroups` goes to it. */
-function withoutOwners(provider: AccessProvider): AccessProvider {
-  return new Proxy(provider, { get: (target, key) => (key === 'ownerGroups' ? undefined : Reflect.get(target, key)) });
+  return routeWithOwners(deps, await provider.ownerGroups(ctx), input, required);
 }

@@ -2,7 +2,7 @@ import { isJitError, PermissionError, UpstreamError } from '../errors.js';
 import { normaliseEmail } from '../identity.js';
 import type { Party } from '../people.js';
 import type { AccessRequest, GrantPreview, Json, PersonIds } from '../types.js';
-import { approversForRequirements } from './requirement-approvers.js';
+import { approversForRequirements, unionOf } from './requirement-approvers.js';
 import { checkDenial } from './enforcer-denial.js';
 import type { JitDeps } from './deps.js';
 import { grantContext } from './grant-context.js';
@@ -88,8 +88,8 @@ export async function requestAccess(deps: JitDeps, input: RequestAccessInput): P
   // Validated first: a provider that names owners reads its targets, which must exist.
   await provider.validate?.(ctx);
   const required = entry.approvalsRequired ?? deps.policy.approvalsRequired;
-  const { routing, requirements } = await routeWithOwners(deps, provider, ctx, { entry, params, justification }, required);
-  const approverParties = await approversForRequirements(deps, requirements, [requesterParty, runnerParty]);
+  const { routing, requirements } = await routeWithOwners(deps, await provider.ownerGroups?.(ctx), { entry, params, justification }, required);
+  const approverParties = unionOf(await approversForRequirements(deps, requirements, [requesterParty, runnerParty]));
   const approvers = approverParties.map((p) => p.email);
   const personIds = recordedIds(requesterParty, runnerParty, approverParties);
 

@@ -5,12 +5,12 @@ import { eligibleApprovers } from './approvers.js';
 import type { JitDeps } from './deps.js';
 
 /**
- * The people who may approve a request with these requirements: the ACTIVE members of each requirement's
- * groups, without `exclude` (the requester, whoever asked on their behalf). A requirement that fewer people
- * could meet than it needs is a clear error before anything is stored: such a request could never be granted.
+ * The people who may approve each of these requirements, in order: the ACTIVE members of its groups, without
+ * `exclude` (the requester, whoever asked on their behalf). A requirement that fewer people could meet than it
+ * needs is a clear error before anything is stored: such a request could never be granted.
  */
-export async function approversForRequirements(deps: Pick<JitDeps, 'directory'>, requirements: ApprovalRequirement[], exclude: Party[]): Promise<Party[]> {
-  const all = new Map<string, Party>();
+export async function approversForRequirements(deps: Pick<JitDeps, 'directory'>, requirements: ApprovalRequirement[], exclude: Party[]): Promise<Party[][]> {
+  const lists: Party[][] = [];
   for (const requirement of requirements) {
     const parties = await eligibleApprovers(deps, requirement.groups, exclude);
     if (parties.length < requirement.required) {
@@ -21,8 +21,15 @@ export async function approversForRequirements(deps: Pick<JitDeps, 'directory'>,
         { requirement: requirement.label, required: requirement.required, eligible: parties.length },
       );
     }
-    for (const party of parties) all.set(party.email, party);
+    lists.push(parties);
   }
+  return lists;
+}
+
+/** Everyone in `lists`, once each, sorted by email. */
+export function unionOf(lists: Party[][]): Party[] {
+  const all = new Map<string, Party>();
+  for (const party of lists.flat()) all.set(party.email, party);
   return [...all.values()].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
 }
 
